@@ -1,0 +1,50 @@
+// ponder-cli: run, inspect and script Ponder's engine from a terminal.
+#include "args.h"
+#include "commands.h"
+
+#include "ponder/engine.h"
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+namespace {
+
+const char* kUsage =
+    "usage: ponder-cli <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  info --model PATH                       model hyperparameters and tensors, as JSON\n"
+    "  tokenize --model PATH [--special] [--bos] (TEXT | --file F)\n"
+    "                                          token ids of a text, as a JSON array\n"
+    "  --version                               print the version\n";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace ponder::cli;
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    std::string command = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    try {
+        if (command == "--version" || command == "version") {
+            std::printf("ponder-cli %s\n", ponder::engine_version());
+            return 0;
+        }
+        if (command == "info") return cmd_info(args);
+        if (command == "tokenize") return cmd_tokenize(args);
+        throw UsageError("unknown command '" + command + "' (see ponder-cli --help)");
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "ponder-cli: %s\n", e.what());
+        return 2;
+    } catch (const CommandError& e) {
+        std::fprintf(stderr, "ponder-cli: error: %s\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ponder-cli: error: %s\n", e.what());
+        return 1;
+    }
+}

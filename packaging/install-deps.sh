@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything Ponder needs to build, run and test on Debian 12 (run as root).
+# Idempotent: packages already present are skipped by apt, and npm peers are only
+# installed when tests/peers/node_modules is missing or out of date.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+debs=(
+  # build
+  build-essential cmake ninja-build ccache pkg-config git
+  # engine / storage
+  libsqlite3-dev nlohmann-json3-dev
+  # GUI
+  qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
+  qml6-module-qtquick-dialogs qml6-module-qttest libgl-dev
+  # Vulkan (lavapipe runs it on the CPU)
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
+  # tests: unit tests, fuzzing, reference implementations, peers
+  libgtest-dev clang-14 libclang-rt-14-dev python3 python3-numpy nodejs npm xvfb xauth
+)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Peers and independent references for the tests (llama.cpp via node-llama-cpp, Hugging Face
+# tokenizers and Jinja). Pinned in tests/peers/package.json + package-lock.json.
+"$here/install-peers.sh"
