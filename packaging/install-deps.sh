@@ -20,8 +20,12 @@ debs=(
   # Vulkan (lavapipe runs it on the CPU)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
   # tests: unit tests, fuzzing, reference implementations, peers
-  libgtest-dev clang-14 libclang-rt-14-dev python3 python3-numpy nodejs npm xvfb xauth
+  libgtest-dev clang-14 libclang-rt-14-dev python3 python3-numpy xvfb xauth
 )
+
+# Node.js runs the peer comparisons; Debian 12 ships 18, node-llama-cpp 3.21.1 needs >= 20, so a
+# newer one already on the machine is kept and Debian's is only the fallback.
+command -v node >/dev/null 2>&1 || debs+=(nodejs npm)
 
 missing=()
 for p in "${debs[@]}"; do

@@ -23,9 +23,13 @@ const char* kUsage =
 
 int main(int argc, char** argv) {
     using namespace ponder::cli;
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
-        std::fputs(kUsage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        std::fputs("ponder-cli: no command given (see ponder-cli --help)\n", stderr);
+        return 2;
+    }
+    if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+        std::fputs(kUsage, stdout);
+        return 0;
     }
     std::string command = argv[1];
     std::vector<std::string> args(argv + 2, argv + argc);

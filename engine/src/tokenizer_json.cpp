@@ -80,6 +80,18 @@ bool collect_splits(const json& node, std::vector<std::string>& out, std::string
     return false;
 }
 
+// GGUF convention (what llama.cpp's converter writes and its loader expects): an added token
+// that looks like a control token is typed CONTROL even when tokenizer.json calls it
+// non-special, e.g. DeepSeek-V3's "<｜User｜>" or Qwen's "<|fim_prefix|>".
+bool looks_like_control(std::string_view t) {
+    auto wrapped = [&](std::string_view open, std::string_view close) {
+        return t.size() > open.size() + close.size() && t.substr(0, open.size()) == open &&
+               t.substr(t.size() - close.size()) == close;
+    };
+    return wrapped("<|", "|>") || wrapped("<｜", "｜>") || t == "<s>" || t == "</s>" || t == "<unk>" ||
+           t == "<pad>" || t == "<mask>";
+}
+
 std::string token_content(const json& j) {
     if (j.is_string()) return j.get<std::string>();
     if (j.is_object() && j.contains("content")) return j.at("content").get<std::string>();
@@ -137,7 +149,8 @@ std::unique_ptr<Tokenizer> Tokenizer::from_hf_json(const std::string& path, cons
         for (const json& a : added) {
             size_t id = a.at("id").get<size_t>();
             v.tokens[id] = a.at("content").get<std::string>();
-            v.types[id] = a.value("special", false) ? TokenType::Control : TokenType::UserDefined;
+            bool control = a.value("special", false) || looks_like_control(v.tokens[id]);
+            v.types[id] = control ? TokenType::Control : TokenType::UserDefined;
         }
         for (size_t id = 0; id < n; id++)
             if (v.types[id] == TokenType::Unused) v.tokens[id] = "[PAD" + std::to_string(id) + "]";

@@ -7,15 +7,19 @@ rm -rf "$work" && mkdir -p "$work"
 peers=$(cd "$(dirname "$0")/../peers" && pwd)
 pass=0 fail=0
 
-check() {  # check NAME EXPECTED_STATUS STDOUT_REGEX STDERR_REGEX -- CMD...
+matches() {  # matches REGEX FILE; the regex "-" means the file must be empty
+    if [[ $1 == - ]]; then [[ ! -s $2 ]]; else grep -Eq -- "$1" "$2"; fi
+}
+
+check() {  # check NAME EXPECTED_STATUS STDOUT_REGEX STDERR_REGEX -- CMD...  ("-": must be empty)
     local name=$1 want=$2 out_re=$3 err_re=$4
     shift 5
     "$@" >"$work/out" 2>"$work/err"
     local got=$?
     local ok=1
     [[ $got == "$want" ]] || ok=0
-    grep -Eq -- "$out_re" "$work/out" || ok=0
-    grep -Eq -- "$err_re" "$work/err" || ok=0
+    matches "$out_re" "$work/out" || ok=0
+    matches "$err_re" "$work/err" || ok=0
     if [[ $want != 0 ]] && [[ $(wc -l <"$work/err") -ne 1 ]]; then ok=0; fi  # errors: exactly one line
     if ((ok)); then
         pass=$((pass + 1))
@@ -33,33 +37,38 @@ if [[ -f $qwen/tokenizer.json ]]; then
     node --input-type=module -e "const m = await import('$peers/r1_vocabs.mjs'); await m.buildR1Vocab('qwen', '$work');" \
         >/dev/null || { echo "FAIL: buildR1Vocab"; exit 1; }
     "$tool" vocab-gguf --tokenizer-json "$work/qwen-r1.tokenizer.json" --pre deepseek-r1-qwen --bos 151646 \
-        --eos 151643 --add-bos 1 --arch qwen2 --out "$work/qwen.gguf" || { echo "FAIL: vocab-gguf"; exit 1; }
+        --eos 151643 --add-bos 1 --arch qwen2 --out "$work/qwen.gguf" \
+        --chat-template "$(dirname "$0")/../../resources/chat_templates/deepseek-r1.jinja" || { echo "FAIL: vocab-gguf"; exit 1; }
     model=$work/qwen.gguf
-    check "info" 0 '"architecture": "qwen2"' '^$' -- "$cli" info --model "$model"
-    check "info json keys" 0 '"n_vocab": 151665' '^$' -- "$cli" info --model "$model"
-    check "tokenize" 0 '^\[9707,1879\]$' '^$' -- "$cli" tokenize --model "$model" "Hello world"
-    check "tokenize bos" 0 '^\[151646,9707,1879\]$' '^$' -- "$cli" tokenize --model "$model" --bos "Hello world"
-    check "tokenize no special" 0 '^\[27,' '^$' -- "$cli" tokenize --model "$model" "<think>"
-    check "tokenize special" 0 '^\[151648\]$' '^$' -- "$cli" tokenize --model "$model" --special "<think>"
+    check "info" 0 '"architecture": "qwen2"' - -- "$cli" info --model "$model"
+    check "info vocab" 0 '"n_vocab": 1516[0-9]{2},' - -- "$cli" info --model "$model"
+    check "info template" 0 '"chat_template": "deepseek-r1"' - -- "$cli" info --model "$model"
+    check "info think id" 0 '"think": 151648' - -- "$cli" info --model "$model"
+    check "tokenize" 0 '^\[9707,1879\]$' - -- "$cli" tokenize --model "$model" "Hello world"
+    check "tokenize bos" 0 '^\[151646,9707,1879\]$' - -- "$cli" tokenize --model "$model" --bos "Hello world"
+    # User text never becomes <think> (151648) or any other added token (ids >= 151643).
+    check "tokenize no special" 0 '^\[([0-9]{1,5}|1[0-4][0-9]{4}|150[0-9]{3}|151[0-5][0-9]{2}|1516[0-3][0-9]),?' - -- \
+        "$cli" tokenize --model "$model" "<think>"
+    check "tokenize special" 0 '^\[151648\]$' - -- "$cli" tokenize --model "$model" --special "<think>"
     printf 'Hello world' >"$work/text.txt"
-    check "tokenize file" 0 '^\[9707,1879\]$' '^$' -- "$cli" tokenize --model "$model" --file "$work/text.txt"
+    check "tokenize file" 0 '^\[9707,1879\]$' - -- "$cli" tokenize --model "$model" --file "$work/text.txt"
 else
     echo "FAIL: peer vocabularies missing (run packaging/install-peers.sh)"
     fail=$((fail + 1))
 fi
 
-check "version" 0 '^ponder-cli [0-9]+\.[0-9]+\.[0-9]+$' '^$' -- "$cli" --version
-check "no args" 2 '^$' 'usage' -- "$cli"
-check "unknown command" 2 '^$' "unknown command 'frobnicate'" -- "$cli" frobnicate
-check "missing model" 2 '^$' '--model is required' -- "$cli" info
-check "unknown option" 2 '^$' 'unknown option --bogus' -- "$cli" info --bogus
-check "missing file" 1 '^$' 'No such file' -- "$cli" info --model "$work/nope.gguf"
+check "version" 0 '^ponder-cli [0-9]+\.[0-9]+\.[0-9]+$' - -- "$cli" --version
+check "no args" 2 - "no command given" -- "$cli"
+check "unknown command" 2 - "unknown command 'frobnicate'" -- "$cli" frobnicate
+check "missing model" 2 - '--model is required' -- "$cli" info
+check "unknown option" 2 - 'unknown option --bogus' -- "$cli" info --bogus
+check "missing file" 1 - 'No such file' -- "$cli" info --model "$work/nope.gguf"
 printf 'not a model' >"$work/junk.gguf"
-check "not gguf" 1 '^$' 'not a GGUF file' -- "$cli" info --model "$work/junk.gguf"
+check "not gguf" 1 - 'not a GGUF file' -- "$cli" info --model "$work/junk.gguf"
 head -c 100 "$work/qwen.gguf" >"$work/trunc.gguf" 2>/dev/null
-check "truncated" 1 '^$' 'truncated|impossible' -- "$cli" tokenize --model "$work/trunc.gguf" hi
-"$tool" write-seeds "$work" && check "no tokenizer" 1 '^$' "unsupported architecture|tokenizer" -- "$cli" tokenize --model "$work/seed_v3.gguf" hi
-check "both text and file" 2 '^$' 'either TEXT or --file' -- "$cli" tokenize --model x --file y z
+check "truncated" 1 - 'truncated|impossible' -- "$cli" tokenize --model "$work/trunc.gguf" hi
+"$tool" write-seeds "$work" && check "no tokenizer" 1 - "unsupported architecture|tokenizer" -- "$cli" tokenize --model "$work/seed_v3.gguf" hi
+check "both text and file" 2 - 'either TEXT or --file' -- "$cli" tokenize --model x --file y z
 
 echo "$pass passed, $fail failed"
 ((fail == 0))

@@ -2,15 +2,18 @@
 // (tests/peers/*.mjs) in batch form, and writes test fixtures.
 //
 //   vocab-gguf --tokenizer-json F [--tokenizer-config F] --pre NAME --bos ID --eos ID --add-bos 0|1
-//              --arch qwen2|llama|deepseek2 --out OUT.gguf
+//              --arch qwen2|llama|deepseek2 --out OUT.gguf [--chat-template JINJA_FILE]
 //   tokenize-batch (--model F.gguf | --tokenizer-json F) --in CORPUS.json --special 0|1
 //   detokenize-batch --model F.gguf --in IDS.json
 //   render-chat --in CASES.json [--no-think-prefix]
-//   write-seeds DIR          small valid GGUF files: the fuzzer's seed corpus
+//   write-seeds DIR          small valid GGUF files (v2, v3, every value type, 64-byte alignment):
+//                            the fuzzer's seed corpus and the GGUF peer test's input
+//   gguf-dump FILE           header, metadata and tensor infos as JSON, for the GGUF peer test
 #include "ponder/engine.h"
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -75,6 +78,7 @@ void write_min_hparams(GgufWriter& w, const std::string& arch, int64_t n_vocab) 
         w.set_u32(arch + ".expert_used_count", 2);
         w.set_u32(arch + ".expert_shared_count", 1);
         w.set_u32(arch + ".expert_feed_forward_length", 32);
+        w.set_u32(arch + ".attention.q_lora_rank", 32);
         w.set_f32(arch + ".expert_weights_scale", 2.5f);
     }
 }
@@ -115,6 +119,13 @@ int main(int argc, char** argv) {
             GgufWriter w;
             write_min_hparams(w, need(m, "arch"), tok->n_vocab());
             tok->write_gguf(w);
+            if (m.count("chat-template")) {
+                std::ifstream in(m["chat-template"]);
+                std::stringstream ss;
+                ss << in.rdbuf();
+                if (ss.str().empty()) die(m["chat-template"] + ": cannot read");
+                w.set_string("tokenizer.chat_template", ss.str());
+            }
             if (!w.write_file(need(m, "out"), error)) die(error);
             return 0;
         }
@@ -149,6 +160,45 @@ int main(int argc, char** argv) {
             print(out);
             return 0;
         }
+        if (cmd == "gguf-dump") {
+            if (!m.count("_")) die("usage: ponder_tool gguf-dump FILE");
+            auto f = gguf_open(m["_"], error);
+            if (!f) die(error);
+            std::function<json(const GgufValue&)> value = [&](const GgufValue& v) -> json {
+                if (v.type == GgufType::STRING) return std::string(v.str);
+                if (v.type == GgufType::BOOL) return v.u != 0;
+                if (v.type == GgufType::ARRAY) {
+                    json a = json::array();
+                    if (v.elem_type == GgufType::STRING)
+                        for (auto sv : v.strings) a.push_back(std::string(sv));
+                    else if (v.elem_type == GgufType::ARRAY)
+                        for (const GgufValue& item : v.items) a.push_back(value(item));
+                    else
+                        for (uint64_t k = 0; k < v.count; k++) {
+                            GgufValue e;
+                            e.type = v.elem_type;
+                            if (v.elem_type == GgufType::BOOL) a.push_back(v.array_int(k) != 0);
+                            else if (e.is_float()) a.push_back(v.array_double(k));
+                            else a.push_back(std::to_string(v.array_int(k)));  // exact, as text
+                        }
+                    return a;
+                }
+                if (v.is_float()) return v.f;
+                return v.type == GgufType::U64 ? std::to_string(v.u) : std::to_string(v.as_int());
+            };
+            json kvs = json::object();
+            for (const GgufKv& kv : f->kvs()) kvs[std::string(kv.key)] = value(kv.value);
+            json tensors = json::array();
+            for (const GgufTensor& t : f->tensors())
+                tensors.push_back({{"name", std::string(t.name)},
+                                   {"type", static_cast<uint32_t>(t.type)},
+                                   {"dims", std::vector<int64_t>(t.ne, t.ne + t.n_dims)},
+                                   {"offset", t.offset},
+                                   {"file_offset", f->data_offset() + t.offset}});
+            print({{"version", f->version()}, {"alignment", f->alignment()}, {"data_offset", f->data_offset()},
+                   {"kvs", kvs}, {"tensors", tensors}});
+            return 0;
+        }
         if (cmd == "write-seeds") {
             if (!m.count("_")) die("usage: ponder_tool write-seeds DIR");
             std::string dir = m["_"];
@@ -175,6 +225,33 @@ int main(int argc, char** argv) {
                 w.add_tensor("blk.0.ffn_up.weight", TensorType::Q4_K, {256, 1}, std::vector<uint8_t>(144, 3));
                 if (!w.write_file(dir + "/seed_v" + std::to_string(version) + ".gguf", error)) die(error);
             }
+            GgufWriter w;  // every scalar type, 64-byte alignment, many tensor types
+            w.set_alignment(64);
+            w.set_string("general.architecture", "llama");
+            w.set_u8("t.u8", 255);
+            w.set_i8("t.i8", -128);
+            w.set_u16("t.u16", 65535);
+            w.set_i16("t.i16", -32768);
+            w.set_u32("t.u32", 4294967295u);
+            w.set_i32("t.i32", -2147483647 - 1);
+            w.set_u64("t.u64", 18446744073709551615ull);
+            w.set_i64("t.i64", -9223372036854775807ll - 1);
+            w.set_f32("t.f32", 0.1f);
+            w.set_f64("t.f64", 1e-300);
+            w.set_bool("t.false", false);
+            w.set_string("t.utf8", "R1 <｜User｜> 日本語 😀");
+            w.set_string("t.empty", "");
+            w.set_strings("t.strings", {"x", "", "<think>"});
+            w.set_f32s("t.f32s", {1.5f, -0.25f});
+            uint32_t types[] = {0, 1, 2, 3, 6, 7, 8, 10, 11, 12, 13, 14, 16, 19, 20, 23, 29, 30};
+            int k = 0;
+            for (uint32_t type : types) {
+                const TensorTypeTraits* t = tensor_type_traits(type);
+                std::vector<uint8_t> bytes(t->block_bytes * (256 / t->block_elems) * 2, static_cast<uint8_t>(k));
+                w.add_tensor("t" + std::to_string(k++) + "." + std::string(t->name), static_cast<TensorType>(type),
+                             {256, 2}, bytes);
+            }
+            if (!w.write_file(dir + "/seed_types.gguf", error)) die(error);
             return 0;
         }
     } catch (const std::exception& e) {
