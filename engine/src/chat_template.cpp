@@ -29,6 +29,15 @@ ChatTemplateKind chat_template_detect(std::string_view src) {
     return ChatTemplateKind::DeepSeekR1Legacy;
 }
 
+bool chat_template_of_model(std::string_view src, ChatTemplateKind& kind, std::string& error) {
+    kind = chat_template_detect(src);
+    if (kind != ChatTemplateKind::Unsupported) return true;
+    error = src.empty() ? "unsupported chat template: the model file has none (tokenizer.chat_template)"
+                        : "unsupported chat template: Ponder renders the DeepSeek-R1 format "
+                          "(<｜User｜>/<｜Assistant｜>) and this model uses another one";
+    return false;
+}
+
 std::string_view chat_strip_reasoning(std::string_view content) {
     size_t at = content.rfind(kEndThink);
     return at == std::string_view::npos ? content : content.substr(at + kEndThink.size());

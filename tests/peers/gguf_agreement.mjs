@@ -1,13 +1,19 @@
-// GGUF reader agreement: files written by Ponder's GGUF writer, read by Ponder's reader
-// (ponder_tool gguf-dump) and by node-llama-cpp's independent GGUF parser (readGgufFileInfo);
-// header, every metadata value and every tensor info must agree. Then llama.cpp itself must
-// load a Ponder-written vocabulary file (the tokenizer tests do that for real vocabularies).
+// GGUF reader and writer agreement with two independent GGUF implementations:
+//  1. files written by Ponder's writer, read by Ponder's reader (ponder_tool gguf-dump), by
+//     node-llama-cpp's parser (readGgufFileInfo) and by Hugging Face's @huggingface/gguf: header,
+//     every metadata value and every tensor info must agree;
+//  2. files written by Hugging Face's GGUF writer (serializeGgufMetadata / buildGgufHeader, the
+//     code behind the Hub's GGUF metadata editor) must be read by Ponder exactly, tensor bytes
+//     included. llama.cpp's own gguf-py writer is not packaged for Debian or npm.
+// llama.cpp loading Ponder-written vocabularies is covered by tokenizer_agreement.mjs.
 //
 // usage: node gguf_agreement.mjs --tool PONDER_TOOL --cli PONDER_CLI --workdir DIR
 import {mkdirSync, readdirSync, rmSync} from "node:fs";
 import {join} from "node:path";
 import {execFileSync} from "node:child_process";
 import {readGgufFileInfo} from "node-llama-cpp";
+import {gguf as hfGguf, serializeGgufMetadata, buildGgufHeader} from "@huggingface/gguf";
+import {readFileSync, writeFileSync} from "node:fs";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
     a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc, []));
@@ -69,6 +75,70 @@ for (const name of readdirSync(args.workdir).filter(f => f.endsWith(".gguf")).so
             `file ${t.fileOffset}; ours ${JSON.stringify(o)}`);
     });
     console.log(`${name}: ${ourKeys.length} keys, ${ours.tensors.length} tensors, alignment ${ours.alignment}`);
+}
+
+const dump = (path) => JSON.parse(execFileSync(args.tool, ["gguf-dump", path], {maxBuffer: 1 << 28}).toString());
+const show = (v) => JSON.stringify(v, (k, x) => typeof x === "bigint" ? String(x) : x);
+
+// Compares Hugging Face's typed metadata with Ponder's dump, key by key.
+function compareTyped(label, typed, ours) {
+    const keys = Object.keys(typed).filter(k => !["version", "tensor_count", "kv_count"].includes(k));
+    keys.length === Object.keys(ours.kvs).length ? ok() : fail(`${label}: ${keys.length} keys vs ${Object.keys(ours.kvs).length}`);
+    for (const k of keys) same(typed[k].value, ours.kvs[k]) ? ok() : fail(`${label}: ${k}: HF ${show(typed[k].value)} ours ${show(ours.kvs[k])}`);
+}
+
+// 1b. Hugging Face's parser on Ponder-written files.
+for (const name of readdirSync(args.workdir).filter(f => f.startsWith("seed_") && f.endsWith(".gguf")).sort()) {
+    const path = join(args.workdir, name);
+    const hf = await hfGguf(path, {allowLocalFile: true, typedMetadata: true});
+    const ours = dump(path);
+    compareTyped(`HF reads ${name}`, hf.typedMetadata, ours);
+    hf.tensorInfos.length === ours.tensors.length ? ok() : fail(`HF reads ${name}: tensor count`);
+    hf.tensorInfos.forEach((t, i) => {
+        const o = ours.tensors[i];
+        t.name === o.name && t.dtype === o.type && Number(t.offset) === o.offset &&
+            JSON.stringify(t.shape.map(Number)) === JSON.stringify(o.dims) ? ok()
+            : fail(`HF reads ${name}: tensor ${i} ${show(t)} vs ${show(o)}`);
+    });
+}
+
+// 2a. Hugging Face's writer rewrites the metadata of a Ponder file (new keys of several types);
+// Ponder must read the result, with every tensor's bytes where they were.
+{
+    const src = join(args.workdir, "seed_types.gguf");
+    const hf = await hfGguf(src, {allowLocalFile: true, typedMetadata: true});
+    const typed = {...hf.typedMetadata};
+    typed["hf.note"] = {value: "written by @huggingface/gguf", type: 8};
+    typed["hf.u16s"] = {value: [1, 2, 65535], type: 9, subType: 2};
+    typed["hf.i64"] = {value: -42n, type: 11};
+    typed["hf.flag"] = {value: true, type: 7};
+    typed.kv_count = {value: BigInt(Object.keys(typed).length - 3), type: 10};
+    const bytes = readFileSync(src);
+    const header = await buildGgufHeader(new Blob([bytes]), typed, {
+        littleEndian: true, tensorInfoByteRange: hf.tensorInfoByteRange, alignment: 64});
+    const out = join(args.workdir, "hf_rewritten.gguf");
+    writeFileSync(out, Buffer.concat([Buffer.from(await header.arrayBuffer()), bytes.subarray(Number(hf.tensorDataOffset))]));
+    const ours = dump(out), orig = dump(src);
+    compareTyped("Ponder reads HF-rewritten file", typed, ours);
+    ours.tensors.length === orig.tensors.length ? ok() : fail("HF-rewritten: tensor count");
+    orig.tensors.forEach((t, i) => (ours.tensors[i] && ours.tensors[i].fnv1a === t.fnv1a && ours.tensors[i].name === t.name)
+        ? ok() : fail(`HF-rewritten: tensor ${t.name} bytes differ`));
+    console.log(`hf_rewritten.gguf: ${Object.keys(ours.kvs).length} keys, ${ours.tensors.length} tensors`);
+}
+
+// 2b. A metadata-only file serialised from scratch by Hugging Face's writer.
+{
+    const typed = {
+        version: {value: 3, type: 4}, tensor_count: {value: 0n, type: 10}, kv_count: {value: 5n, type: 10},
+        "general.architecture": {value: "qwen2", type: 8},
+        "qwen2.context_length": {value: 131072, type: 4},
+        "qwen2.rope.freq_base": {value: 1000000, type: 6},
+        "tokenizer.ggml.tokens": {value: ["<｜User｜>", "Ġworld", ""], type: 9, subType: 8},
+        "x.i8s": {value: [-1, 0, 127], type: 9, subType: 1},
+    };
+    const out = join(args.workdir, "hf_written.gguf");
+    writeFileSync(out, serializeGgufMetadata(typed, {alignment: 32}));
+    compareTyped("Ponder reads HF-written file", typed, dump(out));
 }
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -54,6 +54,14 @@ json read_json(const std::string& path) {
     return json::parse(in);
 }
 
+std::string fnv1a(const uint8_t* p, uint64_t n) {  // 64-bit FNV-1a of the tensor bytes, hex
+    uint64_t h = 1469598103934665603ull;
+    for (uint64_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ull;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
 void print(const json& j) { std::puts(j.dump(-1, ' ', false, json::error_handler_t::strict).c_str()); }
 
 // Minimal hyperparameters so llama.cpp accepts a vocabulary-only file.
@@ -194,7 +202,8 @@ int main(int argc, char** argv) {
                                    {"type", static_cast<uint32_t>(t.type)},
                                    {"dims", std::vector<int64_t>(t.ne, t.ne + t.n_dims)},
                                    {"offset", t.offset},
-                                   {"file_offset", f->data_offset() + t.offset}});
+                                   {"file_offset", f->data_offset() + t.offset},
+                                   {"fnv1a", fnv1a(t.data, t.nbytes)}});
             print({{"version", f->version()}, {"alignment", f->alignment()}, {"data_offset", f->data_offset()},
                    {"kvs", kvs}, {"tensors", tensors}});
             return 0;

@@ -57,6 +57,17 @@ TEST(ChatTemplate, DetectsRevisions) {
     EXPECT_EQ(chat_template_detect(""), ChatTemplateKind::Unsupported);
 }
 
+TEST(ChatTemplate, UnsupportedTemplatesGiveAClearError) {
+    ChatTemplateKind kind;
+    std::string err;
+    EXPECT_TRUE(chat_template_of_model(official_template(), kind, err));
+    EXPECT_EQ(kind, ChatTemplateKind::DeepSeekR1);
+    EXPECT_FALSE(chat_template_of_model("{{ '<|im_start|>' }}", kind, err));
+    EXPECT_NE(err.find("unsupported chat template"), std::string::npos) << err;
+    EXPECT_FALSE(chat_template_of_model("", kind, err));
+    EXPECT_NE(err.find("has none"), std::string::npos) << err;
+}
+
 TEST(ChatTemplate, TokensKeepUserTextOrdinary) {
     std::string err;
     auto t = Tokenizer::from_vocab(test::tiny_vocab(), err);

@@ -22,6 +22,10 @@ std::string_view chat_template_kind_name(ChatTemplateKind kind);
 // Recognises R1-style templates from the Jinja source in tokenizer.chat_template.
 ChatTemplateKind chat_template_detect(std::string_view jinja_source);
 
+// The template kind of a model from its tokenizer.chat_template text, or false with an error a
+// user can act on (no template, or a template Ponder cannot render yet).
+bool chat_template_of_model(std::string_view jinja_source, ChatTemplateKind& kind, std::string& error);
+
 struct ChatMessage {
     std::string role;  // "system", "user" or "assistant"
     std::string content;
