@@ -9,6 +9,14 @@
 //   write-seeds DIR          small valid GGUF files (v2, v3, every value type, 64-byte alignment):
 //                            the fuzzer's seed corpus and the GGUF peer test's input
 //   gguf-dump FILE           header, metadata and tensor infos as JSON, for the GGUF peer test
+//   make-model --vocab-from VOCAB.gguf --out M.gguf [--arch qwen2|llama] [--type T] [--embd-type T]
+//              [--output-type T] [--q4-k-m] [--n-embd N] [--n-ff N] [--n-layer N] [--n-head N]
+//              [--n-head-kv N] [--vocab-tokens N] [--tied] [--rope-freqs] [--seed S] [--ctx N]
+//   logits --model M.gguf --tokens 1,2,3 [--out F.bin] [--simd exact|scalar|avx2|avx512] [--kv f32|f16]
+//                            all-position logits (float32, row-major)
+//   dequant --model M.gguf --tensor NAME [--out F.bin]   a tensor dequantized (float32)
+#include "make_model.h"
+#include "quant.h"
 #include "ponder/engine.h"
 
 #include <cstdio>
@@ -36,7 +44,7 @@ std::map<std::string, std::string> parse(int argc, char** argv, int from) {
             m["_"] = a;
             continue;
         }
-        if (a == "--no-think-prefix") m[a.substr(2)] = "1";
+        if (a == "--no-think-prefix" || a == "--tied" || a == "--rope-freqs" || a == "--q4-k-m") m[a.substr(2)] = "1";
         else if (i + 1 < argc) m[a.substr(2)] = argv[++i];
         else die("missing value for " + a);
     }
@@ -167,6 +175,62 @@ int main(int argc, char** argv) {
             }
             print(out);
             return 0;
+        }
+        if (cmd == "make-model") {
+            test::ModelSpec spec;
+            auto num = [&](const char* k, int def) { return m.count(k) ? std::stoi(m[k]) : def; };
+            spec.arch = m.count("arch") ? m["arch"] : spec.arch;
+            spec.type = m.count("type") ? m["type"] : spec.type;
+            spec.embd_type = m.count("embd-type") ? m["embd-type"] : "";
+            spec.output_type = m.count("output-type") ? m["output-type"] : "";
+            spec.q4_k_m = m.count("q4-k-m") > 0;
+            if (spec.q4_k_m) spec.type = "Q4_K";
+            spec.n_embd = num("n-embd", spec.n_embd);
+            spec.n_ff = num("n-ff", spec.n_ff);
+            spec.n_layer = num("n-layer", spec.n_layer);
+            spec.n_head = num("n-head", spec.n_head);
+            spec.n_head_kv = num("n-head-kv", spec.n_head_kv);
+            spec.n_ctx = num("ctx", spec.n_ctx);
+            spec.vocab_tokens = num("vocab-tokens", spec.vocab_tokens);
+            spec.tied = m.count("tied") > 0;
+            spec.rope_freqs = m.count("rope-freqs") > 0;
+            spec.seed = static_cast<uint64_t>(num("seed", 1));
+            spec.vocab_from = need(m, "vocab-from");
+            if (!test::make_model(spec, need(m, "out"), error)) die(error);
+            return 0;
+        }
+        if (cmd == "logits") {
+            ModelOptions mo;
+            mo.check_memory = false;
+            if (m.count("simd")) mo.simd = m["simd"].c_str();
+            auto model = model_load(need(m, "model"), mo, error);
+            if (!model) die(error);
+            std::vector<int32_t> ids;
+            std::stringstream ts(need(m, "tokens"));
+            for (std::string t; std::getline(ts, t, ',');) ids.push_back(std::stoi(t));
+            SessionOptions so;
+            so.n_ctx = static_cast<int>(std::max<size_t>(ids.size(), 16));
+            so.check_memory = false;
+            if (m.count("kv")) so.kv_type = m["kv"] == "f32" ? TensorType::F32 : TensorType::F16;
+            auto session = Session::create(model, so, error);
+            if (!session) die(error);
+            std::vector<float> logits;
+            if (!session->evaluate_all_logits(ids, logits, error)) die(error);
+            std::string out = m.count("out") ? m["out"] : "/dev/stdout";
+            std::ofstream f(out, std::ios::binary);
+            f.write(reinterpret_cast<const char*>(logits.data()), static_cast<std::streamsize>(logits.size() * 4));
+            return f ? 0 : 1;
+        }
+        if (cmd == "dequant") {  // dequant --model M --tensor NAME [--out F.bin]: float32, GGUF order
+            auto f = gguf_open(need(m, "model"), error);
+            if (!f) die(error);
+            const GgufTensor* t = f->find_tensor(need(m, "tensor"));
+            if (!t) die("no tensor " + m["tensor"]);
+            std::vector<float> out(static_cast<size_t>(t->n_elements()));
+            dequantize_row(t->type, t->data, out.data(), t->n_elements());
+            std::ofstream o(m.count("out") ? m["out"] : "/dev/stdout", std::ios::binary);
+            o.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size() * 4));
+            return o ? 0 : 1;
         }
         if (cmd == "gguf-dump") {
             if (!m.count("_")) die("usage: ponder_tool gguf-dump FILE");

@@ -1,18 +1,131 @@
-// Ponder's inference engine: the public API. Plain C++20, no Qt.
+// Ponder's inference engine: the public API. Plain C++20, no Qt. No exception crosses it: bad
+// input gives an error message a user can act on.
 //
-// What exists so far: model files (GGUF), the tokenizer, the R1 chat template and model
-// hyperparameters. Sessions and generation arrive with the CPU inference work.
+//   auto model = ponder::model_load("model.gguf", {}, error);          // mmap, memory checked
+//   auto session = ponder::Session::create(model, {}, error);           // KV cache
+//   session->generate(prompt_tokens, options, [](const ponder::Event& e) { ... });
 #pragma once
 
 #include "ponder/chat_template.h"
 #include "ponder/gguf.h"
 #include "ponder/model_info.h"
+#include "ponder/sampler.h"
 #include "ponder/tensor_types.h"
 #include "ponder/tokenizer.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace ponder {
 
 // Version of the engine, "MAJOR.MINOR.PATCH".
 const char* engine_version();
+
+struct Model;  // opaque
+
+struct ModelOptions {
+    int n_threads = 0;          // 0: one per core available to the process
+    std::string backend = "cpu";
+    bool check_memory = true;   // refuse a model whose weights do not fit in available RAM
+    // CPU kernels: "scalar", "avx2", "avx512" caps the SIMD level; "exact" dequantizes weights
+    // and skips activation quantization (a slow reference for tests). null: the best available.
+    const char* simd = nullptr;
+};
+
+std::shared_ptr<Model> model_load(const std::string& path, const ModelOptions& options, std::string& error);
+
+const ModelHparams& model_hparams(const Model& m);
+const Tokenizer& model_tokenizer(const Model& m);
+// The model's chat template kind; Unsupported with model_chat_template_error() when not R1.
+ChatTemplateKind model_chat_template(const Model& m);
+const std::string& model_chat_template_error(const Model& m);
+std::string model_backend_description(const Model& m);
+bool model_is_end_of_generation(const Model& m, int32_t token);
+uint64_t model_weights_bytes(const Model& m);
+
+// Bytes the KV cache takes per token of context (all layers, K and V).
+uint64_t kv_bytes_per_token(const ModelHparams& hp, TensorType kv_type);
+// Available memory (MemAvailable; PONDER_MEM_AVAILABLE overrides it, for tests).
+uint64_t available_memory_bytes();
+
+struct SessionOptions {
+    int n_ctx = 0;                        // 0: the trained length, capped by available memory
+    TensorType kv_type = TensorType::F16; // F16 or F32
+    int n_batch = 256;                    // prompt tokens per forward pass
+    bool check_memory = true;
+};
+
+enum class EventKind { Reasoning, Answer, Stats, Done, Error };
+enum class StopReason { None, Eos, Length, Cancelled, Error };
+const char* stop_reason_name(StopReason r);
+
+struct GenerationStats {
+    int prompt_tokens = 0;       // tokens in the prompt
+    int prompt_evaluated = 0;    // of those, evaluated now (the rest came from the KV cache)
+    double prompt_ms = 0;
+    int generated_tokens = 0;
+    double generation_ms = 0;
+    double first_token_ms = 0;   // from the call to the first generated token
+};
+
+struct Event {
+    EventKind kind;
+    std::string text;            // Reasoning / Answer pieces (complete UTF-8)
+    GenerationStats stats;       // Stats, Done
+    StopReason reason = StopReason::None;  // Done
+    std::string error;           // Error
+};
+
+using EventCallback = std::function<void(const Event&)>;
+
+struct GenerateOptions {
+    SamplerParams sampler;
+    int n_predict = -1;          // -1: until end of generation or a full context
+    // The prompt already opened the thought (R1 templates end in "<think>\n"): output starts as
+    // reasoning until "</think>".
+    bool prompt_opens_think = true;
+};
+
+struct GenerateResult {
+    std::vector<int32_t> tokens;  // generated ids, the final end-of-generation token excluded
+    std::string reasoning, answer;
+    StopReason reason = StopReason::None;
+    GenerationStats stats;
+    std::string error;
+};
+
+class Session {
+public:
+    static std::unique_ptr<Session> create(std::shared_ptr<Model> model, const SessionOptions& options,
+                                           std::string& error);
+    ~Session();
+
+    // Evaluates `tokens` as the whole sequence: only the suffix not already in the KV cache is
+    // computed. Afterwards logits() are those after the last token. false + error when the
+    // sequence does not fit the context or contains an invalid id.
+    bool evaluate(const std::vector<int32_t>& tokens, std::string& error);
+    // Logits after every position of `tokens` (teacher forcing, for tests and eval); resets the cache.
+    bool evaluate_all_logits(const std::vector<int32_t>& tokens, std::vector<float>& logits, std::string& error);
+    const std::vector<float>& logits() const;
+
+    // Streams a reply to `prompt` (the whole conversation's tokens; the cached prefix is reused).
+    // Events arrive on the calling thread. cancel() from any thread stops it within one token.
+    GenerateResult generate(const std::vector<int32_t>& prompt, const GenerateOptions& options,
+                            const EventCallback& on_event);
+    void cancel();
+
+    int n_ctx() const;
+    const std::vector<int32_t>& cached_tokens() const;
+    const Model& model() const;
+
+private:
+    struct State;
+    Session() = default;
+    std::unique_ptr<State> s_;
+};
 
 } // namespace ponder

@@ -1,0 +1,31 @@
+// CPU dot-product kernels, chosen once at run time by the processor's features.
+#pragma once
+
+#include "ponder/tensor_types.h"
+
+#include <cstdint>
+
+namespace ponder::cpu {
+
+// Dot of one weight row (n elements of its type) with one activation row in
+// vec_dot_activation_type(weight type).
+using VecDotFn = float (*)(const void* w, const void* a, int64_t n);
+
+constexpr int kMaxTypes = 40;
+
+struct Kernels {
+    const char* isa = "scalar";  // "scalar", "avx2", "avx512"
+    VecDotFn vec_dot[kMaxTypes] = {};
+};
+
+// The best kernels this CPU runs (PONDER_SIMD=scalar|avx2|avx512 caps the choice, for tests and
+// benchmarks). Types without a SIMD kernel use the scalar reference.
+const Kernels& kernels();
+Kernels kernels_for(const char* isa);  // "scalar", "avx2", "avx512": that level (or lower if unsupported)
+bool cpu_supports(const char* isa);
+
+// Filled in by the per-ISA translation units (compiled with their own -m flags).
+void add_avx2_kernels(Kernels& k);
+void add_avx512_kernels(Kernels& k);
+
+} // namespace ponder::cpu

@@ -1,0 +1,194 @@
+#include "make_model.h"
+
+#include "ponder/gguf.h"
+#include "ponder/tokenizer.h"
+#include "quant.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace ponder::test {
+
+namespace {
+
+bool type_from_name(const std::string& name, TensorType& out) {
+    for (uint32_t id = 0; id < 64; id++) {
+        const TensorTypeTraits* t = tensor_type_traits(id);
+        if (t && t->name == name) {
+            out = static_cast<TensorType>(id);
+            return tensor_type_supported(out);
+        }
+    }
+    return false;
+}
+
+void put_f16(std::vector<uint8_t>& b, size_t at, float v) {
+    uint16_t h = fp32_to_fp16(v);
+    std::memcpy(&b[at], &h, 2);
+}
+
+// Random data for an (n_in x n_out) weight of `type` whose values have rms about `sigma`.
+std::vector<uint8_t> random_weight(TensorType type, int64_t n_in, int64_t n_out, float sigma, std::mt19937_64& rng) {
+    const TensorTypeTraits* tt = tensor_type_traits(static_cast<uint32_t>(type));
+    const int64_t n = n_in * n_out;
+    std::normal_distribution<float> normal(0.f, sigma);
+    std::vector<uint8_t> out(static_cast<size_t>(n / tt->block_elems) * tt->block_bytes);
+    if (type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16) {
+        for (int64_t i = 0; i < n; i++) {
+            float v = normal(rng);
+            if (type == TensorType::F32) std::memcpy(&out[static_cast<size_t>(4 * i)], &v, 4);
+            else {
+                uint16_t h = type == TensorType::F16 ? fp32_to_fp16(v) : fp32_to_bf16(v);
+                std::memcpy(&out[static_cast<size_t>(2 * i)], &h, 2);
+            }
+        }
+        return out;
+    }
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (uint8_t& b : out) b = static_cast<uint8_t>(byte(rng));
+    // rms of (sub-scale x code) of uniformly random blocks, per type, so that d gives ~sigma
+    const std::map<TensorType, float> code_rms = {
+        {TensorType::Q4_0, 4.6f}, {TensorType::Q4_1, 4.6f}, {TensorType::Q5_0, 9.2f}, {TensorType::Q5_1, 9.2f},
+        {TensorType::Q8_0, 74.f}, {TensorType::Q2_K, 16.5f}, {TensorType::Q3_K, 44.f}, {TensorType::Q4_K, 327.f},
+        {TensorType::Q5_K, 660.f}, {TensorType::Q6_K, 1370.f}};
+    const float d = sigma / code_rms.at(type);
+    const size_t bb = tt->block_bytes;
+    for (size_t at = 0; at < out.size(); at += bb) {
+        switch (type) {
+        case TensorType::Q4_0: case TensorType::Q5_0: case TensorType::Q8_0: put_f16(out, at, d); break;
+        case TensorType::Q4_1: put_f16(out, at, d); put_f16(out, at + 2, -7.5f * d); break;
+        case TensorType::Q5_1: put_f16(out, at, d); put_f16(out, at + 2, -15.5f * d); break;
+        case TensorType::Q2_K: put_f16(out, at + 80, d); put_f16(out, at + 82, d / 4); break;
+        case TensorType::Q3_K: put_f16(out, at + 108, d); break;
+        case TensorType::Q4_K: case TensorType::Q5_K: put_f16(out, at, d); put_f16(out, at + 2, d * 4); break;
+        case TensorType::Q6_K: put_f16(out, at + 208, d); break;
+        default: break;
+        }
+    }
+    return out;
+}
+
+std::vector<uint8_t> f32_bytes(const std::vector<float>& v) {
+    std::vector<uint8_t> b(v.size() * 4);
+    std::memcpy(b.data(), v.data(), b.size());
+    return b;
+}
+
+} // namespace
+
+bool make_model(const ModelSpec& s, const std::string& out_path, std::string& error) {
+    TensorType wtype, etype, otype;
+    if (!type_from_name(s.type, wtype)) {
+        error = "unknown or unsupported tensor type " + s.type;
+        return false;
+    }
+    if (!type_from_name(s.embd_type.empty() ? s.type : s.embd_type, etype) ||
+        !type_from_name(s.output_type.empty() ? (s.q4_k_m ? "Q6_K" : s.type) : s.output_type, otype)) {
+        error = "unknown embedding/output type";
+        return false;
+    }
+    // Vocabulary: the first N ordinary tokens of a real one, then its special tokens renumbered;
+    // merges whose parts or result fell outside are dropped (the rest stay valid BPE).
+    Vocab v;
+    if (!s.vocab_from.empty()) {
+        auto f = gguf_open(s.vocab_from, error);
+        if (!f) return false;
+        auto full = Tokenizer::from_gguf(*f, error);
+        if (!full) return false;
+        const Vocab& src = full->vocab();
+        std::vector<int32_t> remap(src.tokens.size(), -1);
+        for (size_t id = 0; id < src.tokens.size(); id++) {
+            bool special = src.types[id] == TokenType::Control || src.types[id] == TokenType::UserDefined;
+            if (!special && static_cast<int>(id) >= s.vocab_tokens) continue;
+            if (src.types[id] == TokenType::Unused) continue;
+            remap[id] = static_cast<int32_t>(v.tokens.size());
+            v.tokens.push_back(src.tokens[id]);
+            v.types.push_back(src.types[id]);
+        }
+        std::map<std::string, int> kept;
+        for (size_t i = 0; i < v.tokens.size(); i++) kept[v.tokens[i]] = 1;
+        for (const std::string& m : src.merges) {
+            size_t sp = m.find(' ', 1);
+            std::string a = m.substr(0, sp), b = m.substr(sp + 1);
+            if (kept.count(a) && kept.count(b) && kept.count(a + b)) v.merges.push_back(m);
+        }
+        v.pre = src.pre;
+        v.bos = src.bos >= 0 ? remap[static_cast<size_t>(src.bos)] : -1;
+        v.eos = src.eos >= 0 ? remap[static_cast<size_t>(src.eos)] : -1;
+        v.add_bos = src.add_bos;
+    } else {
+        error = "--vocab-from is required";
+        return false;
+    }
+    auto tok = Tokenizer::from_vocab(v, error);
+    if (!tok) return false;
+    const int64_t n_vocab = tok->n_vocab();
+    const int64_t hd = s.n_embd / s.n_head, n_q = s.n_embd, n_kv = hd * s.n_head_kv;
+    const std::string a = s.arch;
+
+    GgufWriter w;
+    w.set_string("general.architecture", a);
+    w.set_string("general.name", "ponder-tiny-" + a + "-" + s.type);
+    w.set_u32(a + ".context_length", static_cast<uint32_t>(s.n_ctx));
+    w.set_u32(a + ".embedding_length", static_cast<uint32_t>(s.n_embd));
+    w.set_u32(a + ".block_count", static_cast<uint32_t>(s.n_layer));
+    w.set_u32(a + ".feed_forward_length", static_cast<uint32_t>(s.n_ff));
+    w.set_u32(a + ".attention.head_count", static_cast<uint32_t>(s.n_head));
+    w.set_u32(a + ".attention.head_count_kv", static_cast<uint32_t>(s.n_head_kv));
+    w.set_f32(a + ".attention.layer_norm_rms_epsilon", s.eps);
+    w.set_f32(a + ".rope.freq_base", s.rope_base);
+    w.set_u32(a + ".rope.dimension_count", static_cast<uint32_t>(hd));
+    w.set_u32("general.file_type", 0);
+    tok->write_gguf(w);
+    std::ifstream tmpl(std::string(PONDER_SOURCE_DIR) + "/resources/chat_templates/deepseek-r1.jinja");
+    std::stringstream ss;
+    ss << tmpl.rdbuf();
+    w.set_string("tokenizer.chat_template", ss.str());
+
+    std::mt19937_64 rng(s.seed);
+    std::normal_distribution<float> around_one(1.f, 0.1f), small(0.f, 0.02f);
+    auto vec = [&](int64_t n, bool norm) {
+        std::vector<float> out(static_cast<size_t>(n));
+        for (float& x : out) x = norm ? around_one(rng) : small(rng);
+        return f32_bytes(out);
+    };
+    auto matrix = [&](const std::string& name, TensorType t, int64_t n_in, int64_t n_out, float gain = 1.f) {
+        w.add_tensor(name, t, {n_in, n_out}, random_weight(t, n_in, n_out, gain / std::sqrt(static_cast<float>(n_in)), rng));
+    };
+    // The embedding rows are the model's inputs: rms ~1 per element.
+    w.add_tensor("token_embd.weight", etype, {s.n_embd, n_vocab},
+                 random_weight(etype, s.n_embd, n_vocab, 1.f, rng));
+    w.add_tensor("output_norm.weight", TensorType::F32, {s.n_embd}, vec(s.n_embd, true));
+    if (!s.tied) matrix("output.weight", otype, s.n_embd, n_vocab, s.logit_gain);
+    if (s.rope_freqs) {
+        std::vector<float> f(static_cast<size_t>(hd / 2));
+        for (size_t i = 0; i < f.size(); i++) f[i] = i < f.size() / 2 ? 1.f : 1.f + static_cast<float>(i);
+        w.add_tensor("rope_freqs.weight", TensorType::F32, {hd / 2}, f32_bytes(f));
+    }
+    for (int l = 0; l < s.n_layer; l++) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        // llama.cpp's Q4_K_M: Q6_K for half of the layers' attn_v and ffn_down
+        TensorType heavy = s.q4_k_m && (l % 2 == 0) ? TensorType::Q6_K : wtype;
+        w.add_tensor(p + "attn_norm.weight", TensorType::F32, {s.n_embd}, vec(s.n_embd, true));
+        matrix(p + "attn_q.weight", wtype, s.n_embd, n_q);
+        matrix(p + "attn_k.weight", wtype, s.n_embd, n_kv);
+        matrix(p + "attn_v.weight", heavy, s.n_embd, n_kv);
+        if (a == "qwen2") {
+            w.add_tensor(p + "attn_q.bias", TensorType::F32, {n_q}, vec(n_q, false));
+            w.add_tensor(p + "attn_k.bias", TensorType::F32, {n_kv}, vec(n_kv, false));
+            w.add_tensor(p + "attn_v.bias", TensorType::F32, {n_kv}, vec(n_kv, false));
+        }
+        matrix(p + "attn_output.weight", wtype, n_q, s.n_embd);
+        w.add_tensor(p + "ffn_norm.weight", TensorType::F32, {s.n_embd}, vec(s.n_embd, true));
+        matrix(p + "ffn_gate.weight", wtype, s.n_embd, s.n_ff);
+        matrix(p + "ffn_up.weight", wtype, s.n_embd, s.n_ff);
+        matrix(p + "ffn_down.weight", heavy, s.n_ff, s.n_embd);
+    }
+    return w.write_file(out_path, error);
+}
+
+} // namespace ponder::test

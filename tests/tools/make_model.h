@@ -1,0 +1,28 @@
+// Tiny random models for tests and benchmarks, written with the project's GGUF writer: the
+// qwen2 / llama tensor layout, any supported tensor type (random quantized blocks with sane
+// scales), and a real vocabulary truncated to its first N tokens plus R1's special tokens.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ponder::test {
+
+struct ModelSpec {
+    std::string arch = "qwen2";     // qwen2 | llama
+    std::string type = "F32";       // type of the 2-D weight matrices
+    std::string embd_type;          // token_embd type (default: type)
+    std::string output_type;        // output.weight type (default: type); "Q4_K_M" mix sets Q6_K
+    bool q4_k_m = false;            // llama.cpp's Q4_K_M mix: Q4_K, with Q6_K output and half of attn_v/ffn_down
+    int n_embd = 256, n_ff = 512, n_layer = 2, n_head = 4, n_head_kv = 2, n_ctx = 4096;
+    float rope_base = 10000.f, eps = 1e-6f;
+    bool tied = false, rope_freqs = false;
+    std::string vocab_from;         // a GGUF with tokenizer.ggml.* (e.g. from vocab-gguf)
+    int vocab_tokens = 8192;        // keep this many ordinary tokens of it
+    uint64_t seed = 1;
+    float logit_gain = 4.f;         // output weight scale: sharper logits, fewer greedy near-ties
+};
+
+bool make_model(const ModelSpec& spec, const std::string& out_path, std::string& error);
+
+} // namespace ponder::test
