@@ -17,6 +17,13 @@ const char* kUsage =
     "  info --model PATH                       model hyperparameters and tensors, as JSON\n"
     "  tokenize --model PATH [--special] [--bos] (TEXT | --file F)\n"
     "                                          token ids of a text, as a JSON array\n"
+    "  run --model PATH (--prompt TEXT | --prompt-file F) [--raw] [--n-predict N] [--json]\n"
+    "      [--temp T --top-k K --top-p P --min-p P --repeat-penalty R --seed S] [--ctx N] [--threads N]\n"
+    "                                          one reply, streamed (reasoning dimmed) or as JSON\n"
+    "  chat --model PATH [--system TEXT] [sampling options]\n"
+    "                                          interactive chat; Ctrl-C stops the current answer\n"
+    "  bench --model PATH [-p 512] [-n 128] [-r 3] [--threads N] [--json]\n"
+    "                                          prompt and generation tokens/s, peak memory\n"
     "  --version                               print the version\n";
 
 } // namespace
@@ -40,6 +47,9 @@ int main(int argc, char** argv) {
         }
         if (command == "info") return cmd_info(args);
         if (command == "tokenize") return cmd_tokenize(args);
+        if (command == "run") return cmd_run(args);
+        if (command == "bench") return cmd_bench(args);
+        if (command == "chat") return cmd_chat(args);
         throw UsageError("unknown command '" + command + "' (see ponder-cli --help)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "ponder-cli: %s\n", e.what());

@@ -182,7 +182,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     auto deliver = [&](const std::vector<ReasoningSplitter::Piece>& pieces) {
         for (const auto& p : pieces) {
             (p.reasoning ? r.reasoning : r.answer) += p.text;
-            emit(Event{p.reasoning ? EventKind::Reasoning : EventKind::Answer, p.text, {}, StopReason::None, {}});
+            emit(Event{p.reasoning ? EventKind::Reasoning : EventKind::Answer, p.text, r.stats, StopReason::None, {}});
         }
     };
     const auto tg0 = Clock::now();

@@ -31,7 +31,8 @@ void put_f16(std::vector<uint8_t>& b, size_t at, float v) {
     std::memcpy(&b[at], &h, 2);
 }
 
-// Random data for an (n_in x n_out) weight of `type` whose values have rms about `sigma`.
+} // namespace
+
 std::vector<uint8_t> random_weight(TensorType type, int64_t n_in, int64_t n_out, float sigma, std::mt19937_64& rng) {
     const TensorTypeTraits* tt = tensor_type_traits(static_cast<uint32_t>(type));
     const int64_t n = n_in * n_out;
@@ -62,15 +63,20 @@ std::vector<uint8_t> random_weight(TensorType type, int64_t n_in, int64_t n_out,
         case TensorType::Q4_0: case TensorType::Q5_0: case TensorType::Q8_0: put_f16(out, at, d); break;
         case TensorType::Q4_1: put_f16(out, at, d); put_f16(out, at + 2, -7.5f * d); break;
         case TensorType::Q5_1: put_f16(out, at, d); put_f16(out, at + 2, -15.5f * d); break;
-        case TensorType::Q2_K: put_f16(out, at + 80, d); put_f16(out, at + 82, d / 4); break;
+        // dmin = d * E[scale * q] / E[min] centres the values around zero (a weight matrix with a
+        // large common offset makes a random model repeat one token forever)
+        case TensorType::Q2_K: put_f16(out, at + 80, d); put_f16(out, at + 82, 1.5f * d); break;
         case TensorType::Q3_K: put_f16(out, at + 108, d); break;
-        case TensorType::Q4_K: case TensorType::Q5_K: put_f16(out, at, d); put_f16(out, at + 2, d * 4); break;
+        case TensorType::Q4_K: put_f16(out, at, d); put_f16(out, at + 2, 7.5f * d); break;
+        case TensorType::Q5_K: put_f16(out, at, d); put_f16(out, at + 2, 15.5f * d); break;
         case TensorType::Q6_K: put_f16(out, at + 208, d); break;
         default: break;
         }
     }
     return out;
 }
+
+namespace {
 
 std::vector<uint8_t> f32_bytes(const std::vector<float>& v) {
     std::vector<uint8_t> b(v.size() * 4);

@@ -3,8 +3,12 @@
 // scales), and a real vocabulary truncated to its first N tokens plus R1's special tokens.
 #pragma once
 
+#include "ponder/tensor_types.h"
+
 #include <cstdint>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace ponder::test {
 
@@ -24,5 +28,9 @@ struct ModelSpec {
 };
 
 bool make_model(const ModelSpec& spec, const std::string& out_path, std::string& error);
+
+// Random bytes for an (n_in x n_out) weight of `type` whose values have an rms of about `sigma`:
+// normal floats for F32/F16/BF16, random quantized blocks with tamed scales otherwise.
+std::vector<uint8_t> random_weight(TensorType type, int64_t n_in, int64_t n_out, float sigma, std::mt19937_64& rng);
 
 } // namespace ponder::test

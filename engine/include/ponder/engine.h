@@ -75,7 +75,7 @@ struct GenerationStats {
 struct Event {
     EventKind kind;
     std::string text;            // Reasoning / Answer pieces (complete UTF-8)
-    GenerationStats stats;       // Stats, Done
+    GenerationStats stats;       // Stats, Done; on pieces: the counts so far (live tokens/s)
     StopReason reason = StopReason::None;  // Done
     std::string error;           // Error
 };

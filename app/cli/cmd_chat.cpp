@@ -1,0 +1,77 @@
+// ponder-cli chat: an interactive terminal chat. Multi-turn (earlier reasoning is not sent
+// back), reasoning dimmed, Ctrl-C stops the current answer and keeps the program.
+#include "args.h"
+#include "commands.h"
+#include "generation.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+namespace ponder::cli {
+
+namespace {
+Session* g_session = nullptr;
+volatile std::sig_atomic_t g_generating = 0;
+void on_sigint(int) {
+    if (g_generating && g_session) g_session->cancel();
+    else std::_Exit(130);  // Ctrl-C at the prompt leaves the program
+}
+} // namespace
+
+int cmd_chat(const std::vector<std::string>& argv) {
+    std::set<std::string> options = kModelOptions;
+    options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
+    options.insert({"system", "n-predict"});
+    Args args(argv, {}, options);
+    GenerateOptions go;
+    go.sampler = sampler_from_args(args);
+    go.n_predict = parse_int(args, "n-predict", -1);
+    Loaded l = load_model_and_session(args, false);
+    ChatTemplateKind kind = model_chat_template(*l.model);
+    if (kind == ChatTemplateKind::Unsupported) throw CommandError(model_chat_template_error(*l.model));
+    ChatRenderOptions ro;
+    ro.think_prefix = kind == ChatTemplateKind::DeepSeekR1;
+    go.prompt_opens_think = ro.think_prefix;
+
+    const bool tty = isatty(STDOUT_FILENO);
+    std::vector<ChatMessage> messages;
+    if (args.has("system")) messages.push_back({"system", args.get("system")});
+    g_session = l.session.get();
+    std::signal(SIGINT, on_sigint);
+    std::fprintf(stderr, "Type a message; an empty line or Ctrl-D quits, Ctrl-C stops an answer.\n");
+    std::string line;
+    for (;;) {
+        std::fputs(tty ? "\033[1m> \033[0m" : "> ", stdout);
+        std::fflush(stdout);
+        if (!std::getline(std::cin, line) || line.empty()) break;
+        messages.push_back({"user", line});
+        std::vector<int32_t> prompt;
+        std::string error;
+        if (!chat_render_tokens(model_tokenizer(*l.model), messages, ro, prompt, error)) throw CommandError(error);
+        bool in_reasoning = false;
+        g_generating = 1;
+        GenerateResult r = l.session->generate(prompt, go, [&](const Event& e) {
+            if (e.kind != EventKind::Reasoning && e.kind != EventKind::Answer) return;
+            bool reasoning = e.kind == EventKind::Reasoning;
+            if (reasoning != in_reasoning) {
+                if (tty) std::fputs(reasoning ? "\033[2m" : "\033[0m\n", stdout);
+                else std::fputs(reasoning ? "<think>\n" : "\n</think>\n\n", stdout);
+                in_reasoning = reasoning;
+            }
+            std::fwrite(e.text.data(), 1, e.text.size(), stdout);
+            std::fflush(stdout);
+        });
+        g_generating = 0;
+        if (in_reasoning) std::fputs(tty ? "\033[0m" : "\n</think>", stdout);
+        std::fputs(r.reason == StopReason::Cancelled ? " [stopped]\n" : "\n", stdout);
+        if (r.reason == StopReason::Error) std::fprintf(stderr, "ponder-cli: error: %s\n", r.error.c_str());
+        // The reply joins the conversation; the template drops its reasoning in later turns.
+        messages.push_back({"assistant", r.reasoning.empty() ? r.answer : "<think>\n" + r.reasoning + "</think>\n\n" + r.answer});
+    }
+    g_session = nullptr;
+    return 0;
+}
+
+} // namespace ponder::cli

@@ -1,0 +1,112 @@
+// ponder-cli run: one prompt, streamed to the terminal or returned as one JSON object.
+#include "args.h"
+#include "commands.h"
+#include "generation.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+namespace ponder::cli {
+
+namespace {
+Session* g_running = nullptr;  // for the SIGINT handler: Session::cancel only stores an atomic flag
+void on_sigint(int) {
+    if (g_running) g_running->cancel();
+}
+} // namespace
+
+// The prompt as token ids: a user message in the model's chat template, or (--raw) the text
+// as-is with special tokens recognised and BOS as the vocabulary asks.
+std::vector<int32_t> prompt_tokens(const Model& model, const std::string& text, bool raw, bool& opens_think) {
+    const Tokenizer& tok = model_tokenizer(model);
+    if (raw) {
+        std::string trimmed = text;
+        while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) trimmed.pop_back();
+        opens_think = trimmed.size() >= 7 && trimmed.compare(trimmed.size() - 7, 7, "<think>") == 0;
+        return tok.encode(text, /*allow_special=*/true, /*add_bos=*/true);
+    }
+    ChatTemplateKind kind = model_chat_template(model);
+    if (kind == ChatTemplateKind::Unsupported)
+        throw CommandError(model_chat_template_error(model) + " (use --raw to send text as-is)");
+    ChatRenderOptions ro;
+    ro.think_prefix = kind == ChatTemplateKind::DeepSeekR1;
+    opens_think = ro.think_prefix;
+    std::vector<int32_t> ids;
+    std::string error;
+    if (!chat_render_tokens(tok, {{"user", text}}, ro, ids, error)) throw CommandError(error);
+    return ids;
+}
+
+int cmd_run(const std::vector<std::string>& argv) {
+    std::set<std::string> options = kModelOptions;
+    options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
+    options.insert({"prompt", "prompt-file", "n-predict"});
+    Args args(argv, {"raw", "json", "quiet"}, options);
+    if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
+    if (args.has("prompt") == args.has("prompt-file")) throw UsageError("give exactly one of --prompt or --prompt-file");
+    std::string text = args.has("prompt") ? args.get("prompt") : read_text_file(args.get("prompt-file"));
+    GenerateOptions go;
+    go.sampler = sampler_from_args(args);
+    go.n_predict = parse_int(args, "n-predict", -1);
+    const bool json = args.has("json");
+
+    Loaded l = load_model_and_session(args, args.has("quiet"));
+    std::vector<int32_t> prompt = prompt_tokens(*l.model, text, args.has("raw"), go.prompt_opens_think);
+
+    const bool tty = !json && isatty(STDOUT_FILENO);
+    bool in_reasoning = false;
+    auto on_event = [&](const Event& e) {
+        if (json) return;
+        if (e.kind == EventKind::Reasoning || e.kind == EventKind::Answer) {
+            bool reasoning = e.kind == EventKind::Reasoning;
+            if (reasoning != in_reasoning) {
+                // Reasoning is dimmed on a terminal, fenced by <think> tags otherwise.
+                if (tty) std::fputs(reasoning ? "\033[2m" : "\033[0m\n", stdout);
+                else std::fputs(reasoning ? "<think>\n" : "\n</think>\n\n", stdout);
+                in_reasoning = reasoning;
+            }
+            std::fwrite(e.text.data(), 1, e.text.size(), stdout);
+            std::fflush(stdout);
+        } else if (e.kind == EventKind::Error) {
+            std::fprintf(stderr, "ponder-cli: error: %s\n", e.error.c_str());
+        }
+    };
+    g_running = l.session.get();
+    std::signal(SIGINT, on_sigint);
+    GenerateResult r = l.session->generate(prompt, go, on_event);
+    std::signal(SIGINT, SIG_DFL);
+    g_running = nullptr;
+    if (!json) {
+        if (in_reasoning) std::fputs(tty ? "\033[0m" : "\n</think>", stdout);
+        std::fputs("\n", stdout);
+    }
+    const GenerationStats& st = r.stats;
+    if (!args.has("quiet"))
+        std::fprintf(stderr, "ponder: prompt %d tokens (%d evaluated) in %.0f ms, %d tokens in %.0f ms (%.1f tok/s), stop: %s\n",
+                     st.prompt_tokens, st.prompt_evaluated, st.prompt_ms, st.generated_tokens, st.generation_ms,
+                     st.generation_ms > 0 ? 1000.0 * st.generated_tokens / st.generation_ms : 0.0, stop_reason_name(r.reason));
+    if (json) {
+        nlohmann::ordered_json j;
+        j["prompt_tokens"] = prompt;
+        j["tokens"] = r.tokens;
+        std::string text_out = model_tokenizer(*l.model).decode(r.tokens);
+        j["text"] = text_out;
+        j["reasoning"] = r.reasoning;
+        j["answer"] = r.answer;
+        j["stop_reason"] = stop_reason_name(r.reason);
+        j["timings"] = {{"prompt_ms", st.prompt_ms},
+                        {"prompt_tokens", st.prompt_tokens},
+                        {"generation_ms", st.generation_ms},
+                        {"generated_tokens", st.generated_tokens},
+                        {"first_token_ms", st.first_token_ms}};
+        if (!r.error.empty()) j["error"] = r.error;
+        std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    if (r.reason == StopReason::Error) throw CommandError(r.error);
+    return 0;
+}
+
+} // namespace ponder::cli

@@ -1,0 +1,72 @@
+#include "generation.h"
+
+#include <cstdio>
+
+namespace ponder::cli {
+
+int parse_int(const Args& args, const std::string& name, int def) {
+    if (!args.has(name)) return def;
+    std::string v = args.get(name);
+    try {
+        size_t used;
+        long long x = std::stoll(v, &used);
+        if (used != v.size() || x < INT32_MIN || x > INT32_MAX) throw std::invalid_argument(v);
+        return static_cast<int>(x);
+    } catch (const std::exception&) {
+        throw UsageError("--" + name + " expects an integer, got '" + v + "'");
+    }
+}
+
+double parse_double(const Args& args, const std::string& name, double def) {
+    if (!args.has(name)) return def;
+    std::string v = args.get(name);
+    try {
+        size_t used;
+        double x = std::stod(v, &used);
+        if (used != v.size()) throw std::invalid_argument(v);
+        return x;
+    } catch (const std::exception&) {
+        throw UsageError("--" + name + " expects a number, got '" + v + "'");
+    }
+}
+
+SamplerParams sampler_from_args(const Args& args) {
+    SamplerParams p;  // R1's recommended defaults: temperature 0.6, top-p 0.95
+    p.temperature = static_cast<float>(parse_double(args, "temp", p.temperature));
+    p.top_k = parse_int(args, "top-k", p.top_k);
+    p.top_p = static_cast<float>(parse_double(args, "top-p", p.top_p));
+    p.min_p = static_cast<float>(parse_double(args, "min-p", p.min_p));
+    p.repeat_penalty = static_cast<float>(parse_double(args, "repeat-penalty", p.repeat_penalty));
+    p.repeat_last_n = parse_int(args, "repeat-last-n", p.repeat_last_n);
+    if (args.has("seed")) p.seed = static_cast<uint64_t>(parse_double(args, "seed", 0));
+    if (p.temperature < 0 || p.top_p <= 0 || p.top_p > 1 || p.min_p < 0 || p.min_p > 1 || p.top_k < 0 ||
+        p.repeat_penalty <= 0)
+        throw UsageError("sampling values out of range (temp >= 0, 0 < top-p <= 1, 0 <= min-p <= 1, top-k >= 0)");
+    return p;
+}
+
+Loaded load_model_and_session(const Args& args, bool quiet) {
+    ModelOptions mo;
+    mo.n_threads = parse_int(args, "threads", 0);
+    mo.backend = args.get("backend", "cpu");
+    std::string simd = args.get("simd");
+    if (!simd.empty()) mo.simd = simd.c_str();
+    if (mo.n_threads < 0) throw UsageError("--threads must be positive");
+    std::string error;
+    Loaded l;
+    l.model = model_load(args.require("model"), mo, error);
+    if (!l.model) throw CommandError(error);
+    SessionOptions so;
+    so.n_ctx = parse_int(args, "ctx", 0);
+    if (so.n_ctx < 0) throw UsageError("--ctx must be positive");
+    l.session = Session::create(l.model, so, error);
+    if (!l.session) throw CommandError(error);
+    if (!quiet) {
+        const ModelHparams& hp = model_hparams(*l.model);
+        std::fprintf(stderr, "ponder: %s, %s, %lld layers, context %d, %s\n", args.get("model").c_str(), hp.arch.c_str(),
+                     static_cast<long long>(hp.n_layer), l.session->n_ctx(), model_backend_description(*l.model).c_str());
+    }
+    return l;
+}
+
+} // namespace ponder::cli

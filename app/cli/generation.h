@@ -1,0 +1,28 @@
+// Shared by ponder-cli run, chat and bench: loading a model and session from the common flags.
+#pragma once
+
+#include "args.h"
+#include "ponder/engine.h"
+
+#include <memory>
+#include <string>
+
+namespace ponder::cli {
+
+// Flags every command that runs a model accepts.
+inline const std::set<std::string> kModelOptions = {"model", "threads", "ctx", "backend", "simd"};
+inline const std::set<std::string> kSamplerOptions = {"temp", "top-k", "top-p", "min-p", "repeat-penalty",
+                                                      "repeat-last-n", "seed"};
+
+struct Loaded {
+    std::shared_ptr<Model> model;
+    std::unique_ptr<Session> session;
+};
+
+// Loads --model with --threads/--backend and creates a session with --ctx; logs to stderr.
+Loaded load_model_and_session(const Args& args, bool quiet);
+SamplerParams sampler_from_args(const Args& args);
+int parse_int(const Args& args, const std::string& name, int def);
+double parse_double(const Args& args, const std::string& name, double def);
+
+} // namespace ponder::cli
