@@ -58,7 +58,7 @@ const args = parseCli({
 
 const types = args.types ? args.types.split(",").map((s) => s.trim()).filter(Boolean) : ALL_TYPES;
 const archs = args.archs ? args.archs.split(",").map((s) => s.trim()).filter(Boolean) : Object.keys(ARCH_VOCAB);
-const threads = Number(args.threads ?? 2);
+const threads = Number(args.threads ?? 1);
 const nPredict = Number(args["n-predict"] ?? 64);
 for (const t of types) if (!ALL_TYPES.includes(t)) { process.stderr.write(`unknown type ${t}\nusage: ${USAGE}\n`); process.exit(2); }
 for (const a of archs) if (!ARCH_VOCAB[a]) { process.stderr.write(`unknown arch ${a}\nusage: ${USAGE}\n`); process.exit(2); }
@@ -166,7 +166,8 @@ async function main() {
             const sequence = context.getSequence();
             let nVocab = 0;
             for (const _ of model.iterateAllTokens()) nVocab++;
-            const genOpts = { generateNext: { token: true, probabilities: true, options: { temperature: 0 } } };
+            const tokenOnly = { generateNext: { token: true, options: { temperature: 0 } } };
+            const withProbs = { generateNext: { token: true, probabilities: true, options: { temperature: 0 } } };
             const probsOnly = { generateNext: { probabilities: true, options: { temperature: 0 } } };
 
             const s = { identical: 0, nearTie: 0, fail: 0, tfMax: 0, tokFail: 0 };
@@ -184,25 +185,37 @@ async function main() {
                 report.record("tok llama.cpp tokenize(prompt) == our prompt_tokens", tokOk,
                     () => `${where}\ntext: ${esc(p.text)}\nours:      [${promptIds.join(",")}]\nllama.cpp: [${lcPrompt.join(",")}]`);
 
-                // gen: llama.cpp greedy from our prompt ids, one token per step, with its full distribution
-                await sequence.clearHistory();
-                const lcTokens = [];
-                const lcLogProbs = [];
-                let input = promptIds.map((t, i) => (i === promptIds.length - 1 ? [t, genOpts] : t));
-                for (let step = 0; step < nPredict; step++) {
-                    const out = await sequence.controlledEvaluate(input);
-                    const next = out[input.length - 1]?.next;
-                    if (next?.token == null || !next.probabilities) throw new Error(`${where}: llama.cpp returned no token at step ${step}`);
-                    lcTokens.push(next.token);
-                    lcLogProbs.push(denseLogProbs(next.probabilities, nVocab));
-                    if (model.isEogToken(next.token)) break;
-                    input = [[next.token, genOpts]];
-                }
-
                 // ours, with the end-of-generation token it stopped on (argmax of its last logits row)
                 const oursTokens = [...o.json.tokens];
-                const oursStopped = o.json.stop_reason === "eos";
-                if (oursStopped) oursTokens.push(argmax(o.row(o.seq.length - 1)));
+                if (o.json.stop_reason === "eos") oursTokens.push(argmax(o.row(o.seq.length - 1)));
+
+                // gen: llama.cpp greedy from our prompt ids, one token per step. At the first step
+                // where its token differs from ours, that last input token is erased from its KV
+                // cache and evaluated again asking for the full distribution: llama.cpp's own
+                // log-probabilities after the common prefix (asking at every step costs ~25 ms).
+                await sequence.clearHistory();
+                const lcTokens = [];
+                let divergeLogProbs = null;
+                let resampleNote = "";
+                let input = promptIds.map((t, k) => (k === promptIds.length - 1 ? [t, tokenOnly] : t));
+                for (let step = 0; step < nPredict; step++) {
+                    const out = await sequence.controlledEvaluate(input);
+                    const tok = out[input.length - 1]?.next?.token;
+                    if (tok == null) throw new Error(`${where}: llama.cpp returned no token at step ${step}`);
+                    lcTokens.push(tok);
+                    if (tok !== oursTokens[step]) {
+                        const last = input[input.length - 1][0];
+                        const n = sequence.contextTokens.length;
+                        await sequence.eraseContextTokenRanges([{ start: n - 1, end: n }]);
+                        const again = (await sequence.controlledEvaluate([[last, withProbs]]))[0]?.next;
+                        if (!again?.probabilities) throw new Error(`${where}: llama.cpp gave no probabilities at step ${step}`);
+                        divergeLogProbs = denseLogProbs(again.probabilities, nVocab);
+                        if (again.token !== tok) resampleNote = ` (re-evaluated, llama.cpp picked ${again.token} instead of ${tok})`;
+                        break;
+                    }
+                    if (model.isEogToken(tok)) break;
+                    input = [[tok, tokenOnly]];
+                }
                 const lcStopped = lcTokens.length > 0 && model.isEogToken(lcTokens[lcTokens.length - 1]);
 
                 let i = 0;
@@ -223,8 +236,8 @@ async function main() {
                     let lpOurs = NaN;
                     let why;
                     if (lcTok !== undefined && ourTok !== undefined) {
-                        lpLc = lcLogProbs[i][lcTok];
-                        lpOurs = ourTok < nVocab ? lcLogProbs[i][ourTok] : -Infinity;
+                        lpLc = divergeLogProbs[lcTok];
+                        lpOurs = ourTok < nVocab ? divergeLogProbs[ourTok] : -Infinity;
                         gap = lpLc - lpOurs;
                         why = `first divergence at step ${i}`;
                     } else if (lcTok === undefined) {
@@ -236,8 +249,8 @@ async function main() {
                     if (near) s.nearTie++;
                     else s.fail++;
                     const detail = `${where}: ${why}; llama.cpp token ${piece(lcTok)} logprob ${fmt(lpLc)}, ` +
-                        `ours ${piece(ourTok)} llama.cpp logprob ${fmt(lpOurs)}, gap ${fmt(gap)}` +
-                        ` (ours ${o.json.tokens.length} tokens stop ${o.json.stop_reason}, llama.cpp ${lcTokens.length} tokens${lcStopped ? " ending in EOG" : ""})`;
+                        `ours ${piece(ourTok)} llama.cpp logprob ${fmt(lpOurs)}, gap ${fmt(gap)}${resampleNote}` +
+                        ` (ours ${o.json.tokens.length} tokens, stop ${o.json.stop_reason}${lcStopped ? "; llama.cpp ended with EOG" : ""})`;
                     divergences.push(`${near ? "near-tie" : "FAIL    "} ${detail}`);
                     report.record("gen greedy identical or near tie", near, () =>
                         `${detail}\ncommon prefix ${i} tokens; ours: [${oursTokens.join(",")}]\nllama.cpp: [${lcTokens.join(",")}]`);

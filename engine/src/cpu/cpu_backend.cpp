@@ -248,8 +248,7 @@ private:
             const float* v = reinterpret_cast<const float*>(row) + static_cast<size_t>(kvh) * static_cast<size_t>(hd);
             for (int i = 0; i < hd; i++) y[i] += a * v[i];
         } else {
-            const uint16_t* v = reinterpret_cast<const uint16_t*>(row) + static_cast<size_t>(kvh) * static_cast<size_t>(hd);
-            for (int i = 0; i < hd; i++) y[i] += a * fp16_to_fp32(v[i]);
+            k_.axpy_f16(a, reinterpret_cast<const uint16_t*>(row) + static_cast<size_t>(kvh) * static_cast<size_t>(hd), y, hd);
         }
     }
 

@@ -11,7 +11,12 @@ namespace {
 
 template <TensorType T> float scalar_dot(const void* w, const void* a, int64_t n) { return vec_dot_scalar(T, w, a, n); }
 
+void axpy_f16_scalar(float a, const uint16_t* x, float* y, int64_t n) {
+    for (int64_t i = 0; i < n; i++) y[i] += a * fp16_to_fp32(x[i]);
+}
+
 void add_scalar_kernels(Kernels& k) {
+    k.axpy_f16 = axpy_f16_scalar;
 #define PONDER_SCALAR(T) k.vec_dot[static_cast<int>(TensorType::T)] = scalar_dot<TensorType::T>
     PONDER_SCALAR(F32); PONDER_SCALAR(F16); PONDER_SCALAR(BF16); PONDER_SCALAR(Q4_0); PONDER_SCALAR(Q4_1);
     PONDER_SCALAR(Q5_0); PONDER_SCALAR(Q5_1); PONDER_SCALAR(Q8_0); PONDER_SCALAR(Q2_K); PONDER_SCALAR(Q3_K);

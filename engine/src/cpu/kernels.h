@@ -13,9 +13,13 @@ using VecDotFn = float (*)(const void* w, const void* a, int64_t n);
 
 constexpr int kMaxTypes = 40;
 
+// y[i] += a * x[i] for n half-precision x (attention's weighted sum of cached values).
+using AxpyF16Fn = void (*)(float a, const uint16_t* x, float* y, int64_t n);
+
 struct Kernels {
     const char* isa = "scalar";  // "scalar", "avx2", "avx512"
     VecDotFn vec_dot[kMaxTypes] = {};
+    AxpyF16Fn axpy_f16 = nullptr;
 };
 
 // The best kernels this CPU runs (PONDER_SIMD=scalar|avx2|avx512 caps the choice, for tests and

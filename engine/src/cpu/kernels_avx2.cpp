@@ -4,6 +4,7 @@
 
 #include "../quant.h"
 
+#include <cstring>
 #include <immintrin.h>
 
 namespace ponder::cpu {
@@ -94,82 +95,72 @@ inline __m256i scaled_dot_u8(__m256i q, __m256i y, __m256i sc) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(q, y), sc);
 }
 
-inline int mins_dot(const int16_t* bsums, const uint8_t* mins8) {
-    int s = 0;
-    for (int g = 0; g < 8; g++) s += (bsums[2 * g] + bsums[2 * g + 1]) * mins8[g];
-    return s;
+// The 8 six-bit scales (bytes 0-7) and mins (bytes 8-15) of a Q4_K/Q5_K super-block, unpacked
+// from its 12 packed bytes with whole-word masks.
+inline void unpack_k4_scales(const uint8_t* packed, uint32_t out[4]) {
+    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
+    uint32_t u[3];
+    std::memcpy(u, packed, 12);
+    out[0] = u[0] & kmask1;                                              // scales 0-3
+    out[1] = (u[2] & kmask2) | (((u[0] >> 6) & kmask3) << 4);            // scales 4-7
+    out[2] = u[1] & kmask1;                                              // mins 0-3
+    out[3] = ((u[2] >> 4) & kmask2) | (((u[1] >> 6) & kmask3) << 4);     // mins 4-7
 }
 
-inline void unpack_k4_scales(const uint8_t* q, uint8_t sc[8], uint8_t m[8]) {
-    for (int j = 0; j < 8; j++) {
-        if (j < 4) {
-            sc[j] = q[j] & 63;
-            m[j] = q[j + 4] & 63;
-        } else {
-            sc[j] = static_cast<uint8_t>((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
-            m[j] = static_cast<uint8_t>((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
-        }
-    }
+// sum over g of (bsums[2g] + bsums[2g+1]) * mins[g], as 8 int32 lanes
+inline __m256i mins_dot(const int16_t* bsums, const uint32_t* mins) {
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bsums));
+    __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(mins[1]), static_cast<int>(mins[0]));
+    // each min twice: 16 int16 lanes matching the 16 bsums
+    __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
+    return _mm256_madd_epi16(b, m16);
 }
 
-float dot_q4_k(const void* w, const void* a, int64_t n) {
-    const block_q4_K* x = static_cast<const block_q4_K*>(w);
-    const block_q8_K* y = static_cast<const block_q8_K*>(a);
-    const __m256i low = _mm256_set1_epi8(0xF);
-    __m256 acc = _mm256_setzero_ps();
-    float acc_m = 0;
-    for (int64_t b = 0; b < n / QK_K; b++) {
-        uint8_t sc[8], m[8];
-        unpack_k4_scales(x[b].scales, sc, m);
-        const uint8_t* q4 = x[b].qs;
-        const int8_t* q8 = y[b].qs;
-        __m256i sumi = _mm256_setzero_si256();
-        for (int c = 0; c < 4; c++) {
-            __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q4 + 32 * c));
-            __m256i lo = _mm256_and_si256(bytes, low);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low);
-            __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64 * c));
-            __m256i y1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64 * c + 32));
-            sumi = _mm256_add_epi32(sumi, scaled_dot_u8(lo, y0, _mm256_set1_epi16(sc[2 * c])));
-            sumi = _mm256_add_epi32(sumi, scaled_dot_u8(hi, y1, _mm256_set1_epi16(sc[2 * c + 1])));
-        }
-        float d = y[b].d * h(x[b].d), dmin = y[b].d * h(x[b].dmin);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-        acc_m += dmin * static_cast<float>(mins_dot(y[b].bsums, m));
-    }
-    return hsum(acc) - acc_m;
-}
-
-float dot_q5_k(const void* w, const void* a, int64_t n) {
-    const block_q5_K* x = static_cast<const block_q5_K*>(w);
+template <bool kFive>
+inline float dot_k4_k5(const void* w, const void* a, int64_t n) {
     const block_q8_K* y = static_cast<const block_q8_K*>(a);
     const __m256i low = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
-    __m256 acc = _mm256_setzero_ps();
-    float acc_m = 0;
+    __m256 acc = _mm256_setzero_ps(), acc_m = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
-        uint8_t sc[8], m[8];
-        unpack_k4_scales(x[b].scales, sc, m);
-        const uint8_t* q5 = x[b].qs;
+        const uint8_t *scales, *qs;
+        uint16_t d16, dmin16;
+        __m256i qh = _mm256_setzero_si256();
+        if constexpr (kFive) {
+            const block_q5_K& x = static_cast<const block_q5_K*>(w)[b];
+            scales = x.scales, qs = x.qs, d16 = x.d, dmin16 = x.dmin;
+            qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qh));
+        } else {
+            const block_q4_K& x = static_cast<const block_q4_K*>(w)[b];
+            scales = x.scales, qs = x.qs, d16 = x.d, dmin16 = x.dmin;
+        }
+        uint32_t sm[4];
+        unpack_k4_scales(scales, sm);
+        const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm);
         const int8_t* q8 = y[b].qs;
-        __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qh));
         __m256i sumi = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
-            __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q5 + 32 * c));
-            __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c), one), 4);
-            __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c + 1), one), 4);
-            __m256i lo = _mm256_or_si256(_mm256_and_si256(bytes, low), h0);
-            __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bytes, 4), low), h1);
-            __m256i y0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64 * c));
-            __m256i y1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64 * c + 32));
-            sumi = _mm256_add_epi32(sumi, scaled_dot_u8(lo, y0, _mm256_set1_epi16(sc[2 * c])));
-            sumi = _mm256_add_epi32(sumi, scaled_dot_u8(hi, y1, _mm256_set1_epi16(sc[2 * c + 1])));
+            __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs + 32 * c));
+            __m256i lo = _mm256_and_si256(bytes, low);
+            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low);
+            if constexpr (kFive) {
+                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c), one), 4));
+                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * c + 1), one), 4));
+            }
+            __m256i p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64 * c)));
+            __m256i p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 64 * c + 32)));
+            p0 = _mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * c]));
+            p1 = _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * c + 1]));
+            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(p0, p1));
         }
-        float d = y[b].d * h(x[b].d), dmin = y[b].d * h(x[b].dmin);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-        acc_m += dmin * static_cast<float>(mins_dot(y[b].bsums, m));
+        const float dy = y[b].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(dy * h(d16)), _mm256_cvtepi32_ps(sumi), acc);
+        acc_m = _mm256_fmadd_ps(_mm256_set1_ps(dy * h(dmin16)), _mm256_cvtepi32_ps(mins_dot(y[b].bsums, sm + 2)), acc_m);
     }
-    return hsum(acc) - acc_m;
+    return hsum(acc) - hsum(acc_m);
 }
+
+float dot_q4_k(const void* w, const void* a, int64_t n) { return dot_k4_k5<false>(w, a, n); }
+float dot_q5_k(const void* w, const void* a, int64_t n) { return dot_k4_k5<true>(w, a, n); }
 
 float dot_q6_k(const void* w, const void* a, int64_t n) {
     const block_q6_K* x = static_cast<const block_q6_K*>(w);
@@ -180,8 +171,9 @@ float dot_q6_k(const void* w, const void* a, int64_t n) {
         const int8_t* sc = x[b].scales;
         const int8_t* q8 = y[b].qs;
         __m256i sumi = _mm256_setzero_si256();
-        int offset = 0;  // the -32 of every quant, applied through the activation sums
-        for (int g = 0; g < 16; g++) offset += sc[g] * y[b].bsums[g];
+        // the -32 of every quant, applied through the activation sums: 32 * sum_g sc[g] * bsums[g]
+        __m256i offset = _mm256_madd_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc))),
+                                           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].bsums)));
         for (int half = 0; half < 2; half++) {
             const uint8_t* ql = x[b].ql + 64 * half;
             __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qh + 32 * half));
@@ -204,8 +196,142 @@ float dot_q6_k(const void* w, const void* a, int64_t n) {
             }
         }
         float d = y[b].d * h(x[b].d);
+        sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(offset, 5));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-        acc = _mm256_sub_ps(acc, _mm256_setr_ps(d * 32.f * static_cast<float>(offset), 0, 0, 0, 0, 0, 0, 0));
+    }
+    return hsum(acc);
+}
+
+void axpy_f16(float a, const uint16_t* x, float* y, int64_t n) {
+    const __m256 va = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 xv = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, xv, _mm256_loadu_ps(y + i)));
+    }
+    for (; i < n; i++) y[i] += a * h(x[i]);
+}
+
+// 32 bits to 32 bytes: byte e is 0xFF when bit e is set.
+inline __m256i bytes_from_bits(const uint8_t* p) {
+    uint32_t bits;
+    std::memcpy(&bits, p, 4);
+    // byte e of the register gets byte e/8 of the bits, then keeps only bit e%8
+    const __m256i spread = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
+    const __m256i select = _mm256_set1_epi64x(static_cast<int64_t>(0x8040201008040201ull));
+    __m256i v = _mm256_and_si256(_mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(bits)), spread), select);
+    return _mm256_cmpeq_epi8(v, select);
+}
+
+// Sum of 32 signed int8 values as 8 int32 lanes.
+inline __m256i sum_i8(__m256i y) { return hsum_pairs(_mm256_maddubs_epi16(_mm256_set1_epi8(1), y)); }
+
+// Q4_1, Q5_0, Q5_1: x = d * q (+ m), q from nibbles (+ a fifth bit).
+template <TensorType T>
+float dot_q4_1_q5(const void* w, const void* a, int64_t n) {
+    const uint8_t* p = static_cast<const uint8_t*>(w);
+    const block_q8_0* y = static_cast<const block_q8_0*>(a);
+    const __m256i low = _mm256_set1_epi8(0xF);
+    __m256 acc = _mm256_setzero_ps();
+    constexpr size_t bb = T == TensorType::Q4_1 ? sizeof(block_q4_1) : T == TensorType::Q5_0 ? sizeof(block_q5_0) : sizeof(block_q5_1);
+    for (int64_t b = 0; b < n / QK; b++, p += bb) {
+        const uint8_t* qs;
+        float d, m = 0;
+        __m256i high = _mm256_setzero_si256();
+        if constexpr (T == TensorType::Q4_1) {
+            auto* x = reinterpret_cast<const block_q4_1*>(p);
+            qs = x->qs, d = h(x->d), m = h(x->m);
+        } else if constexpr (T == TensorType::Q5_0) {
+            auto* x = reinterpret_cast<const block_q5_0*>(p);
+            qs = x->qs, d = h(x->d);
+            high = _mm256_and_si256(bytes_from_bits(x->qh), _mm256_set1_epi8(0x10));
+        } else {
+            auto* x = reinterpret_cast<const block_q5_1*>(p);
+            qs = x->qs, d = h(x->d), m = h(x->m);
+            high = _mm256_and_si256(bytes_from_bits(x->qh), _mm256_set1_epi8(0x10));
+        }
+        __m128i q16 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
+        __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q16, 4), q16), low), high);
+        __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].qs));
+        const float dy = h(y[b].d);
+        if constexpr (T == TensorType::Q5_0) {
+            q = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(dot_i8(q, qy)), acc);
+        } else {
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(hsum_pairs(_mm256_maddubs_epi16(q, qy))), acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(m * dy), _mm256_cvtepi32_ps(sum_i8(qy)), acc);
+        }
+    }
+    return hsum(acc);
+}
+
+// 16 int16 lanes: the first 8 get scale a, the last 8 scale b (one per 16 elements).
+inline __m256i pair_scales(int a, int b) { return _mm256_set_m128i(_mm_set1_epi16(static_cast<int16_t>(b)), _mm_set1_epi16(static_cast<int16_t>(a))); }
+
+float dot_q2_k(const void* w, const void* a, int64_t n) {
+    const block_q2_K* x = static_cast<const block_q2_K*>(w);
+    const block_q8_K* y = static_cast<const block_q8_K*>(a);
+    const __m256i three = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps(), acc_m = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK_K; b++) {
+        const uint8_t* sc = x[b].scales;  // low nibble: scale, high nibble: min, per 16 elements
+        const int8_t* q8 = y[b].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int half = 0; half < 2; half++) {
+            __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs + 32 * half));
+            for (int j = 0; j < 4; j++) {
+                int g = 8 * half + 2 * j;
+                __m256i v = _mm256_and_si256(_mm256_srli_epi16(q, 2 * j), three);
+                __m256i p = _mm256_maddubs_epi16(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 128 * half + 32 * j)));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, pair_scales(sc[g] & 0xF, sc[g + 1] & 0xF)));
+            }
+        }
+        __m128i s8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(sc));
+        __m256i mins = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), _mm_set1_epi8(0xF)));
+        __m256i md = _mm256_madd_epi16(mins, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].bsums)));
+        const float dy = y[b].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(dy * h(x[b].d)), _mm256_cvtepi32_ps(sumi), acc);
+        acc_m = _mm256_fmadd_ps(_mm256_set1_ps(dy * h(x[b].dmin)), _mm256_cvtepi32_ps(md), acc_m);
+    }
+    return hsum(acc) - hsum(acc_m);
+}
+
+float dot_q3_k(const void* w, const void* a, int64_t n) {
+    const block_q3_K* x = static_cast<const block_q3_K*>(w);
+    const block_q8_K* y = static_cast<const block_q8_K*>(a);
+    const __m256i three = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK_K; b++) {
+        // signed 6-bit scales, unpacked as the format defines (see quant.cpp)
+        uint32_t aux[4];
+        std::memcpy(aux, x[b].scales, 12);
+        const uint32_t kmask1 = 0x03030303, kmask2 = 0x0f0f0f0f, tmp = aux[2];
+        aux[2] = ((aux[0] >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4);
+        aux[3] = ((aux[1] >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4);
+        aux[0] = (aux[0] & kmask2) | (((tmp >> 0) & kmask1) << 4);
+        aux[1] = (aux[1] & kmask2) | (((tmp >> 2) & kmask1) << 4);
+        __m256i sc16 = _mm256_sub_epi16(_mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(aux))),
+                                        _mm256_set1_epi16(32));
+        alignas(32) int16_t sc[16];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(sc), sc16);
+        const int8_t* q8 = y[b].qs;
+        __m256i hm = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].hmask));
+        __m256i sumi = _mm256_setzero_si256();
+        for (int half = 0; half < 2; half++) {
+            __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs + 32 * half));
+            for (int j = 0; j < 4; j++) {
+                int g = 8 * half + 2 * j;
+                // v = low 2 bits + 4 * high bit, in 0..7; the value is v - 4
+                __m256i hb = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hm, 4 * half + j), one), 2);
+                __m256i v = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 2 * j), three), hb);
+                __m256i p = _mm256_maddubs_epi16(v, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q8 + 128 * half + 32 * j)));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, pair_scales(sc[g], sc[g + 1])));
+            }
+        }
+        // the -4 offset through the activation sums: 4 * sum_g sc[g] * bsums[g]
+        __m256i off = _mm256_madd_epi16(sc16, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].bsums)));
+        sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(off, 2));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[b].d * h(x[b].d)), _mm256_cvtepi32_ps(sumi), acc);
     }
     return hsum(acc);
 }
@@ -213,6 +339,12 @@ float dot_q6_k(const void* w, const void* a, int64_t n) {
 } // namespace
 
 void add_avx2_kernels(Kernels& k) {
+    k.vec_dot[static_cast<int>(TensorType::Q4_1)] = dot_q4_1_q5<TensorType::Q4_1>;
+    k.vec_dot[static_cast<int>(TensorType::Q5_0)] = dot_q4_1_q5<TensorType::Q5_0>;
+    k.vec_dot[static_cast<int>(TensorType::Q5_1)] = dot_q4_1_q5<TensorType::Q5_1>;
+    k.vec_dot[static_cast<int>(TensorType::Q2_K)] = dot_q2_k;
+    k.vec_dot[static_cast<int>(TensorType::Q3_K)] = dot_q3_k;
+    k.axpy_f16 = axpy_f16;
     k.vec_dot[static_cast<int>(TensorType::F32)] = dot_f32;
     k.vec_dot[static_cast<int>(TensorType::F16)] = dot_f16;
     k.vec_dot[static_cast<int>(TensorType::Q8_0)] = dot_q8_0;
