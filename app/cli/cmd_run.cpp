@@ -57,7 +57,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::vector<int32_t> prompt = prompt_tokens(*l.model, text, args.has("raw"), go.prompt_opens_think);
 
     const bool tty = !json && isatty(STDOUT_FILENO);
-    bool in_reasoning = false;
+    bool in_reasoning = false, printed = false;
     auto on_event = [&](const Event& e) {
         if (json) return;
         if (e.kind == EventKind::Reasoning || e.kind == EventKind::Answer) {
@@ -70,21 +70,21 @@ int cmd_run(const std::vector<std::string>& argv) {
             }
             std::fwrite(e.text.data(), 1, e.text.size(), stdout);
             std::fflush(stdout);
-        } else if (e.kind == EventKind::Error) {
-            std::fprintf(stderr, "ponder-cli: error: %s\n", e.error.c_str());
+            printed = true;
         }
+        // Errors are reported once, by the CommandError below.
     };
     g_running = l.session.get();
     std::signal(SIGINT, on_sigint);
     GenerateResult r = l.session->generate(prompt, go, on_event);
     std::signal(SIGINT, SIG_DFL);
     g_running = nullptr;
-    if (!json) {
+    if (!json && printed) {
         if (in_reasoning) std::fputs(tty ? "\033[0m" : "\n</think>", stdout);
         std::fputs("\n", stdout);
     }
     const GenerationStats& st = r.stats;
-    if (!args.has("quiet"))
+    if (!args.has("quiet") && r.reason != StopReason::Error)
         std::fprintf(stderr, "ponder: prompt %d tokens (%d evaluated) in %.0f ms, %d tokens in %.0f ms (%.1f tok/s), stop: %s\n",
                      st.prompt_tokens, st.prompt_evaluated, st.prompt_ms, st.generated_tokens, st.generation_ms,
                      st.generation_ms > 0 ? 1000.0 * st.generated_tokens / st.generation_ms : 0.0, stop_reason_name(r.reason));

@@ -52,6 +52,27 @@ if [[ -f $qwen/tokenizer.json ]]; then
     check "tokenize special" 0 '^\[151648\]$' - -- "$cli" tokenize --model "$model" --special "<think>"
     printf 'Hello world' >"$work/text.txt"
     check "tokenize file" 0 '^\[9707,1879\]$' - -- "$cli" tokenize --model "$model" --file "$work/text.txt"
+
+    # A tiny random model with this vocabulary: run, bench, chat.
+    "$tool" make-model --vocab-from "$model" --out "$work/tiny.gguf" --type Q4_K --vocab-tokens 4000 || { echo "FAIL: make-model"; exit 1; }
+    tiny=$work/tiny.gguf
+    # R1 template: BOS <｜User｜> "Hello" (3 tokens in the truncated vocabulary) <｜Assistant｜> <think> \n
+    check "run json" 0 '"prompt_tokens":\[4003,4001,39,301,385,4002,4005,198\],"tokens":\[([0-9]+,){7}[0-9]+\],"text":.*"stop_reason":"length","timings":' - -- \
+        "$cli" run --model "$tiny" --prompt "Hello" --n-predict 8 --temp 0 --json --quiet
+    check "run raw bos" 0 '"prompt_tokens":\[4003,39,301,385\]' - -- "$cli" run --model "$tiny" --raw --prompt "Hello" --n-predict 2 --json --quiet
+    check "run raw special" 0 '"prompt_tokens":\[4003,4001,39,301,385\]' - -- \
+        "$cli" run --model "$tiny" --raw --prompt "<｜User｜>Hello" --n-predict 2 --json --quiet
+    check "run stream" 0 '<think>' 'stop: length' -- "$cli" run --model "$tiny" --prompt "Hello" --n-predict 4 --temp 0
+    check "run prompt too long" 1 - 'the prompt is [0-9]+ tokens but the context holds 8' -- \
+        "$cli" run --model "$tiny" --prompt "one two three four five six seven eight nine" --ctx 8 --quiet
+    check "run bad temp" 2 - "--temp expects a number, got 'hot'" -- "$cli" run --model "$tiny" --prompt x --temp hot
+    check "run bad top-p" 2 - 'out of range' -- "$cli" run --model "$tiny" --prompt x --top-p 2
+    check "run needs prompt" 2 - 'exactly one of --prompt or --prompt-file' -- "$cli" run --model "$tiny"
+    check "bench json" 0 '"pp_tokens_per_s": [0-9.]+,' - -- "$cli" bench --model "$tiny" -p 16 -n 4 -r 1 --json
+    check "bench keys" 0 '"peak_rss_bytes": [0-9]+' - -- "$cli" bench --model "$tiny" -p 16 -n 4 -r 1 --json
+    printf 'Hi\nAnd again\n' >"$work/chat_in.txt"
+    check "chat two turns" 0 '^> .*</think>.*> .*</think>' 'Type a message' -- \
+        bash -c "tr -d '\n' < /dev/null; \"$cli\" chat --model \"$tiny\" --n-predict 4 --temp 0 < \"$work/chat_in.txt\" | tr '\n' ' '"
 else
     echo "FAIL: peer vocabularies missing (run packaging/install-peers.sh)"
     fail=$((fail + 1))
