@@ -59,6 +59,9 @@ Loaded load_model_and_session(const Args& args, bool quiet) {
     SessionOptions so;
     so.n_ctx = parse_int(args, "ctx", 0);
     if (so.n_ctx < 0) throw UsageError("--ctx must be positive");
+    std::string cache = args.get("cache-type", "f16");
+    if (cache != "f16" && cache != "f32") throw UsageError("--cache-type must be f16 or f32");
+    so.kv_type = cache == "f32" ? TensorType::F32 : TensorType::F16;
     l.session = Session::create(l.model, so, error);
     if (!l.session) throw CommandError(error);
     if (!quiet) {
