@@ -42,6 +42,25 @@ int main() {
             }
             std::printf(" %10.2f", static_cast<double>(w.size()) / best / 1e9);
         }
+        // Several activation rows at once (prompt processing), where the type has such a kernel.
+        cpu::Kernels best = cpu::kernels();
+        if (cpu::VecDotMultiFn dn = best.vec_dot_multi[static_cast<int>(t)]) {
+            const int m = best.multi_n;
+            std::vector<uint8_t> an(a.size() * static_cast<size_t>(m));
+            const void* ptrs[cpu::kMaxMulti];
+            for (int k = 0; k < m; k++) {
+                std::copy(a.begin(), a.end(), an.begin() + static_cast<ptrdiff_t>(static_cast<size_t>(k) * a.size()));
+                ptrs[k] = an.data() + static_cast<size_t>(k) * a.size();
+            }
+            double best_s = 1e30;
+            float o[cpu::kMaxMulti];
+            for (int rep = 0; rep < 5; rep++) {
+                auto t0 = std::chrono::steady_clock::now();
+                for (int64_t r = 0; r < rows; r++) dn(w.data() + r * row_bytes, ptrs, cols, o);
+                best_s = std::min(best_s, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            }
+            std::printf("   x%d tokens (%s): %.2f GB/s per token-row", m, best.isa, m * static_cast<double>(w.size()) / best_s / 1e9);
+        }
         std::printf("\n");
     }
     return 0;

@@ -94,6 +94,40 @@ TEST(Kernels, EverySimdDotAgreesWithScalar) {
     }
 }
 
+TEST(Kernels, MultiTokenDotsAgreeWithScalar) {
+    std::mt19937_64 rng(11);
+    std::normal_distribution<float> normal(0, 1);
+    const int64_t n = 768;
+    for (const char* isa : {"avx2", "avx512"}) {
+        if (!cpu::cpu_supports(isa)) continue;
+        cpu::Kernels k = cpu::kernels_for(isa);
+        ASSERT_GT(k.multi_n, 0) << isa;
+        int checked = 0;
+        for (TensorType t : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0}) {
+            cpu::VecDotMultiFn dn = k.vec_dot_multi[static_cast<int>(t)];
+            ASSERT_NE(dn, nullptr) << isa << " " << tensor_type_name(t);
+            std::vector<uint8_t> w = test::random_weight(t, n, 1, 0.05f, rng);
+            std::vector<std::vector<uint8_t>> acts;
+            const void* ptrs[cpu::kMaxMulti];
+            for (int m = 0; m < k.multi_n; m++) {
+                std::vector<float> x(n);
+                for (float& v : x) v = normal(rng);
+                acts.emplace_back(activation_row_bytes(t, n));
+                quantize_activation_row(t, x.data(), acts.back().data(), n);
+            }
+            for (int m = 0; m < k.multi_n; m++) ptrs[m] = acts[static_cast<size_t>(m)].data();
+            float out[cpu::kMaxMulti];
+            dn(w.data(), ptrs, n, out);
+            for (int m = 0; m < k.multi_n; m++) {
+                float ref = vec_dot_scalar(t, w.data(), ptrs[m], n);
+                EXPECT_NEAR(out[m], ref, 1e-4 * std::max(1.f, std::fabs(ref))) << isa << " " << tensor_type_name(t) << " row " << m;
+                checked++;
+            }
+        }
+        EXPECT_EQ(checked, 3 * k.multi_n);
+    }
+}
+
 TEST(Kernels, QuantizedDotMatchesDequantizedDot) {
     // The scalar quantized-activation dot approximates the exact dot of the dequantized weights.
     std::mt19937_64 rng(3);

@@ -99,13 +99,26 @@ public:
             for (int64_t t = a; t < b; t++) quantize_activation_row(wt, rowf(x, t), act + arow * static_cast<size_t>(t), w.ne0);
         });
         const cpu::VecDotFn dot = k_.vec_dot[static_cast<int>(wt)];
+        const cpu::VecDotMultiFn dotn = k_.vec_dot_multi[static_cast<int>(wt)];
+        const int64_t multi = k_.multi_n;
         const float* bvec = bias ? static_cast<const float*>(bias->data) : nullptr;
         const int64_t rows = w.ne1;
         constexpr int64_t kTile = 16;
         pool_.parallel_for((rows + kTile - 1) / kTile, [&](int64_t a, int64_t b, int) {
             for (int64_t tile = a; tile < b; tile++) {
                 int64_t r0 = tile * kTile, r1 = std::min(rows, r0 + kTile);
-                for (int64_t t = 0; t < n; t++) {
+                int64_t t = 0;
+                if (dotn)  // prompts: each weight row is unpacked once for `multi` tokens
+                    for (; t + multi <= n; t += multi) {
+                        const void* as[cpu::kMaxMulti];
+                        for (int64_t k = 0; k < multi; k++) as[k] = act + arow * static_cast<size_t>(t + k);
+                        for (int64_t r = r0; r < r1; r++) {
+                            float o[cpu::kMaxMulti];
+                            dotn(static_cast<const uint8_t*>(w.data) + static_cast<size_t>(r) * w.row_bytes, as, w.ne0, o);
+                            for (int64_t k = 0; k < multi; k++) rowf(out, t + k)[r] = o[k] + (bvec ? bvec[r] : 0.f);
+                        }
+                    }
+                for (; t < n; t++) {
                     const uint8_t* av = act + arow * static_cast<size_t>(t);
                     float* o = rowf(out, t);
                     for (int64_t r = r0; r < r1; r++)

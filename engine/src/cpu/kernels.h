@@ -13,12 +13,19 @@ using VecDotFn = float (*)(const void* w, const void* a, int64_t n);
 
 constexpr int kMaxTypes = 40;
 
+// Dots of one weight row with multi_n activation rows (a[0..multi_n)) into out[0..multi_n);
+// optional per type.
+using VecDotMultiFn = void (*)(const void* w, const void* const* a, int64_t n, float* out);
+constexpr int kMaxMulti = 8;
+
 // y[i] += a * x[i] for n half-precision x (attention's weighted sum of cached values).
 using AxpyF16Fn = void (*)(float a, const uint16_t* x, float* y, int64_t n);
 
 struct Kernels {
     const char* isa = "scalar";  // "scalar", "avx2", "avx512"
     VecDotFn vec_dot[kMaxTypes] = {};
+    int multi_n = 0;  // activation rows the vec_dot_multi kernels take
+    VecDotMultiFn vec_dot_multi[kMaxTypes] = {};
     AxpyF16Fn axpy_f16 = nullptr;
 };
 
