@@ -177,7 +177,9 @@ std::shared_ptr<Model> model_load(const std::string& path, const ModelOptions& o
 
     const Vocab& v = m->tokenizer->vocab();
     if (v.eos >= 0) m->eog_ids.push_back(v.eos);
-    for (const char* name : {"<｜end▁of▁sentence｜>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>", "<|im_end|>", "<|endoftext|>"}) {
+    // Control tokens that end a turn in these vocabularies (llama.cpp stops on the same ones).
+    for (const char* name : {"<｜end▁of▁sentence｜>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>", "<|im_end|>",
+                             "<|endoftext|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>"}) {
         int32_t id = m->tokenizer->find(name);
         if (id >= 0 && m->tokenizer->type(id) == TokenType::Control && !m->is_eog(id)) m->eog_ids.push_back(id);
     }

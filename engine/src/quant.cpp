@@ -304,6 +304,7 @@ void dequantize_row(TensorType t, const void* src, float* dst, int64_t n) {
 
 TensorType vec_dot_activation_type(TensorType w) {
     if (w == TensorType::F32 || w == TensorType::F16 || w == TensorType::BF16) return TensorType::F32;
+    if (w == TensorType::Q4_1 || w == TensorType::Q5_1) return TensorType::Q8_1;
     return is_k_quant(w) ? TensorType::Q8_K : TensorType::Q8_0;
 }
 
@@ -311,6 +312,7 @@ size_t activation_row_bytes(TensorType w, int64_t n) {
     switch (vec_dot_activation_type(w)) {
     case TensorType::Q8_K: return static_cast<size_t>(n / QK_K) * sizeof(block_q8_K);
     case TensorType::Q8_0: return static_cast<size_t>(n / QK) * sizeof(block_q8_0);
+    case TensorType::Q8_1: return static_cast<size_t>(n / QK) * sizeof(block_q8_1);
     default: return static_cast<size_t>(n) * 4;
     }
 }
@@ -341,8 +343,24 @@ void quantize_row_q8_K(const float* x, block_q8_K* y, int64_t n) {
     }
 }
 
+void quantize_row_q8_1(const float* x, block_q8_1* y, int64_t n) {
+    for (int64_t b = 0; b < n / QK; b++, x += QK) {
+        float amax = 0;
+        for (int j = 0; j < QK; j++) amax = std::max(amax, std::fabs(x[j]));
+        float d = amax / 127.f, id = d != 0 ? 1.f / d : 0.f;
+        int sum = 0;
+        for (int j = 0; j < QK; j++) {
+            y[b].qs[j] = static_cast<int8_t>(std::nearbyint(x[j] * id));
+            sum += y[b].qs[j];
+        }
+        y[b].d = fp32_to_fp16(d);
+        y[b].s = fp32_to_fp16(d * static_cast<float>(sum));
+    }
+}
+
 void quantize_activation_row(TensorType w, const float* x, void* y, int64_t n) {
     switch (vec_dot_activation_type(w)) {
+    case TensorType::Q8_1: quantize_row_q8_1(x, static_cast<block_q8_1*>(y), n); break;
     case TensorType::Q8_K: quantize_row_q8_K(x, static_cast<block_q8_K*>(y), n); break;
     case TensorType::Q8_0: quantize_row_q8_0(x, static_cast<block_q8_0*>(y), n); break;
     default: std::memcpy(y, x, static_cast<size_t>(n) * 4); break;
@@ -387,18 +405,24 @@ float vec_dot_scalar(TensorType t, const void* w, const void* a, int64_t n) {
         }
         return sum;
     }
-    const block_q8_0* y = static_cast<const block_q8_0*>(a);
     int8_t q[QK];
     float d, m;
+    if (vec_dot_activation_type(t) == TensorType::Q8_1) {  // x = d*q + m: sum = d*da*dot + m*s
+        const block_q8_1* y = static_cast<const block_q8_1*>(a);
+        for (int64_t b = 0; b < n / QK; b++, p += bb) {
+            unpack_32(t, p, q, d, m);
+            int32_t dot = 0;
+            for (int j = 0; j < QK; j++) dot += q[j] * y[b].qs[j];
+            sum += d * fp16_to_fp32(y[b].d) * static_cast<float>(dot) + m * fp16_to_fp32(y[b].s);
+        }
+        return sum;
+    }
+    const block_q8_0* y = static_cast<const block_q8_0*>(a);
     for (int64_t b = 0; b < n / QK; b++, p += bb) {
         unpack_32(t, p, q, d, m);
-        int32_t dot = 0, asum = 0;
-        for (int j = 0; j < QK; j++) {
-            dot += q[j] * y[b].qs[j];
-            asum += y[b].qs[j];
-        }
-        float da = fp16_to_fp32(y[b].d);
-        sum += da * (d * static_cast<float>(dot) + m * static_cast<float>(asum));
+        int32_t dot = 0;
+        for (int j = 0; j < QK; j++) dot += q[j] * y[b].qs[j];
+        sum += fp16_to_fp32(y[b].d) * d * static_cast<float>(dot);
     }
     return sum;
 }

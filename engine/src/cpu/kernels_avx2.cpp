@@ -224,16 +224,14 @@ inline __m256i bytes_from_bits(const uint8_t* p) {
     return _mm256_cmpeq_epi8(v, select);
 }
 
-// Sum of 32 signed int8 values as 8 int32 lanes.
-inline __m256i sum_i8(__m256i y) { return hsum_pairs(_mm256_maddubs_epi16(_mm256_set1_epi8(1), y)); }
-
-// Q4_1, Q5_0, Q5_1: x = d * q (+ m), q from nibbles (+ a fifth bit).
+// Q4_1, Q5_0, Q5_1: x = d * q (+ m), q from nibbles (+ a fifth bit). Q4_1/Q5_1 take Q8_1
+// activations, whose s = d * sum(q) carries the offset term.
 template <TensorType T>
 float dot_q4_1_q5(const void* w, const void* a, int64_t n) {
     const uint8_t* p = static_cast<const uint8_t*>(w);
-    const block_q8_0* y = static_cast<const block_q8_0*>(a);
     const __m256i low = _mm256_set1_epi8(0xF);
     __m256 acc = _mm256_setzero_ps();
+    float offsets = 0;
     constexpr size_t bb = T == TensorType::Q4_1 ? sizeof(block_q4_1) : T == TensorType::Q5_0 ? sizeof(block_q5_0) : sizeof(block_q5_1);
     for (int64_t b = 0; b < n / QK; b++, p += bb) {
         const uint8_t* qs;
@@ -253,17 +251,19 @@ float dot_q4_1_q5(const void* w, const void* a, int64_t n) {
         }
         __m128i q16 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qs));
         __m256i q = _mm256_or_si256(_mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q16, 4), q16), low), high);
-        __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].qs));
-        const float dy = h(y[b].d);
         if constexpr (T == TensorType::Q5_0) {
+            const block_q8_0& y = static_cast<const block_q8_0*>(a)[b];
+            __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.qs));
             q = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(dot_i8(q, qy)), acc);
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * h(y.d)), _mm256_cvtepi32_ps(dot_i8(q, qy)), acc);
         } else {
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(hsum_pairs(_mm256_maddubs_epi16(q, qy))), acc);
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(m * dy), _mm256_cvtepi32_ps(sum_i8(qy)), acc);
+            const block_q8_1& y = static_cast<const block_q8_1*>(a)[b];
+            __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.qs));
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(d * h(y.d)), _mm256_cvtepi32_ps(hsum_pairs(_mm256_maddubs_epi16(q, qy))), acc);
+            offsets += m * h(y.s);
         }
     }
-    return hsum(acc);
+    return hsum(acc) + offsets;
 }
 
 // 16 int16 lanes: the first 8 get scale a, the last 8 scale b (one per 16 elements).
