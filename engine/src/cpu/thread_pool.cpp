@@ -5,7 +5,9 @@
 namespace ponder::cpu {
 
 namespace {
-constexpr int kSpinIterations = 20000;  // ~tens of microseconds before a worker sleeps
+// A worker spins ~1 ms for the next op before it sleeps: during a forward pass ops come every few
+// tens of microseconds, and waking a sleeping thread costs more than that.
+constexpr int kSpinIterations = 200000;
 
 inline void cpu_relax() {
 #if defined(__x86_64__)
@@ -51,7 +53,7 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
         pending_.store(n_threads_ - 1, std::memory_order_relaxed);
         generation_.fetch_add(1, std::memory_order_release);
     }
-    wake_.notify_all();
+    if (sleeping_.load(std::memory_order_acquire) > 0) wake_.notify_all();
     int64_t chunk = (n + n_threads_ - 1) / n_threads_;
     fn(0, std::min(n, chunk), 0);
     while (pending_.load(std::memory_order_acquire) != 0) cpu_relax();
@@ -67,7 +69,9 @@ void ThreadPool::worker(int index) {
         }
         if (generation_.load(std::memory_order_acquire) == seen) {
             std::unique_lock<std::mutex> lock(mutex_);
+            sleeping_.fetch_add(1);
             wake_.wait(lock, [&] { return generation_.load() != seen; });
+            sleeping_.fetch_sub(1);
         }
         seen = generation_.load(std::memory_order_acquire);
         if (stop_) return;

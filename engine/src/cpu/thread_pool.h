@@ -33,6 +33,7 @@ private:
     std::atomic<uint64_t> generation_{0};
     std::atomic<int> pending_{0};
     std::atomic<bool> stop_{false};
+    std::atomic<int> sleeping_{0};  // workers blocked on wake_ (only they need a notify)
     std::mutex mutex_;
     std::condition_variable wake_;
 };
