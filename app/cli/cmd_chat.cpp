@@ -50,22 +50,12 @@ int cmd_chat(const std::vector<std::string>& argv) {
         std::vector<int32_t> prompt;
         std::string error;
         if (!chat_render_tokens(model_tokenizer(*l.model), messages, ro, prompt, error)) throw CommandError(error);
-        bool in_reasoning = false;
+        StreamPrinter printer;
         g_generating = 1;
-        GenerateResult r = l.session->generate(prompt, go, [&](const Event& e) {
-            if (e.kind != EventKind::Reasoning && e.kind != EventKind::Answer) return;
-            bool reasoning = e.kind == EventKind::Reasoning;
-            if (reasoning != in_reasoning) {
-                if (tty) std::fputs(reasoning ? "\033[2m" : "\033[0m\n", stdout);
-                else std::fputs(reasoning ? "<think>\n" : "\n</think>\n\n", stdout);
-                in_reasoning = reasoning;
-            }
-            std::fwrite(e.text.data(), 1, e.text.size(), stdout);
-            std::fflush(stdout);
-        });
+        GenerateResult r = l.session->generate(prompt, go, [&](const Event& e) { printer.piece(e); });
         g_generating = 0;
-        if (in_reasoning) std::fputs(tty ? "\033[0m" : "\n</think>", stdout);
-        std::fputs(r.reason == StopReason::Cancelled ? " [stopped]\n" : "\n", stdout);
+        if (r.reason == StopReason::Cancelled) std::fputs(" [stopped]", stdout);
+        printer.finish();
         if (r.reason == StopReason::Error) std::fprintf(stderr, "ponder-cli: error: %s\n", r.error.c_str());
         // The reply joins the conversation; the template drops its reasoning in later turns.
         messages.push_back({"assistant", r.reasoning.empty() ? r.answer : "<think>\n" + r.reasoning + "</think>\n\n" + r.answer});

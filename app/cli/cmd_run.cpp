@@ -7,7 +7,6 @@
 #include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 namespace ponder::cli {
 
@@ -56,33 +55,16 @@ int cmd_run(const std::vector<std::string>& argv) {
     Loaded l = load_model_and_session(args, args.has("quiet"));
     std::vector<int32_t> prompt = prompt_tokens(*l.model, text, args.has("raw"), go.prompt_opens_think);
 
-    const bool tty = !json && isatty(STDOUT_FILENO);
-    bool in_reasoning = false, printed = false;
+    StreamPrinter printer;
     auto on_event = [&](const Event& e) {
-        if (json) return;
-        if (e.kind == EventKind::Reasoning || e.kind == EventKind::Answer) {
-            bool reasoning = e.kind == EventKind::Reasoning;
-            if (reasoning != in_reasoning) {
-                // Reasoning is dimmed on a terminal, fenced by <think> tags otherwise.
-                if (tty) std::fputs(reasoning ? "\033[2m" : "\033[0m\n", stdout);
-                else std::fputs(reasoning ? "<think>\n" : "\n</think>\n\n", stdout);
-                in_reasoning = reasoning;
-            }
-            std::fwrite(e.text.data(), 1, e.text.size(), stdout);
-            std::fflush(stdout);
-            printed = true;
-        }
-        // Errors are reported once, by the CommandError below.
+        if (!json) printer.piece(e);  // errors are reported once, by the CommandError below
     };
     g_running = l.session.get();
     std::signal(SIGINT, on_sigint);
     GenerateResult r = l.session->generate(prompt, go, on_event);
     std::signal(SIGINT, SIG_DFL);
     g_running = nullptr;
-    if (!json && printed) {
-        if (in_reasoning) std::fputs(tty ? "\033[0m" : "\n</think>", stdout);
-        std::fputs("\n", stdout);
-    }
+    if (!json && printer.printed()) printer.finish();
     const GenerationStats& st = r.stats;
     if (!args.has("quiet") && r.reason != StopReason::Error)
         std::fprintf(stderr, "ponder: prompt %d tokens (%d evaluated) in %.0f ms, %d tokens in %.0f ms (%.1f tok/s), stop: %s\n",

@@ -1,6 +1,7 @@
 #include "generation.h"
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace ponder::cli {
 
@@ -43,6 +44,27 @@ SamplerParams sampler_from_args(const Args& args) {
         p.repeat_penalty <= 0)
         throw UsageError("sampling values out of range (temp >= 0, 0 < top-p <= 1, 0 <= min-p <= 1, top-k >= 0)");
     return p;
+}
+
+StreamPrinter::StreamPrinter() : tty_(isatty(STDOUT_FILENO)) {}
+
+void StreamPrinter::piece(const Event& e) {
+    if (e.kind != EventKind::Reasoning && e.kind != EventKind::Answer) return;
+    bool reasoning = e.kind == EventKind::Reasoning;
+    if (reasoning != in_reasoning_) {
+        if (tty_) std::fputs(reasoning ? "\033[2m" : "\033[0m\n", stdout);
+        else std::fputs(reasoning ? "<think>\n" : "\n</think>\n\n", stdout);
+        in_reasoning_ = reasoning;
+    }
+    std::fwrite(e.text.data(), 1, e.text.size(), stdout);
+    std::fflush(stdout);
+    printed_ = true;
+}
+
+void StreamPrinter::finish() {
+    if (in_reasoning_) std::fputs(tty_ ? "\033[0m" : "\n</think>", stdout);
+    in_reasoning_ = false;
+    std::fputs("\n", stdout);
 }
 
 Loaded load_model_and_session(const Args& args, bool quiet) {

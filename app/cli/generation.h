@@ -22,6 +22,19 @@ struct Loaded {
 // Loads --model with --threads/--backend and creates a session with --ctx; logs to stderr.
 Loaded load_model_and_session(const Args& args, bool quiet);
 SamplerParams sampler_from_args(const Args& args);
+
+// Streams reasoning and answer pieces to stdout: reasoning dimmed on a terminal, fenced by
+// <think> tags otherwise.
+class StreamPrinter {
+public:
+    StreamPrinter();
+    void piece(const Event& e);  // Reasoning / Answer events; others are ignored
+    void finish();               // closes an open reasoning block and ends the line
+    bool printed() const { return printed_; }
+
+private:
+    bool tty_, in_reasoning_ = false, printed_ = false;
+};
 int parse_int(const Args& args, const std::string& name, int def);
 double parse_double(const Args& args, const std::string& name, double def);
 

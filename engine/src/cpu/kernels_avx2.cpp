@@ -3,6 +3,7 @@
 #include "kernels.h"
 
 #include "../quant.h"
+#include "x86_common.h"
 #include "x86_multi.h"
 
 #include <cstring>
@@ -12,13 +13,6 @@ namespace ponder::cpu {
 
 namespace {
 
-inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 inline __m256i hsum_pairs(__m256i x16) { return _mm256_madd_epi16(x16, _mm256_set1_epi16(1)); }
 
 // Signed int8 x signed int8 -> 8 int32 sums of 4 products each.
@@ -27,8 +21,6 @@ inline __m256i dot_i8(__m256i x, __m256i y) {
     __m256i sy = _mm256_sign_epi8(y, x);
     return hsum_pairs(_mm256_maddubs_epi16(ax, sy));
 }
-
-inline float h(uint16_t v) { return _cvtsh_ss(v); }
 
 float dot_f32(const void* w, const void* a, int64_t n) {
     const float* x = static_cast<const float*>(w);
@@ -94,18 +86,6 @@ float dot_q4_0(const void* w, const void* a, int64_t n) {
 // q: 32 unsigned quants (< 64), y: 32 activations, sc: per-16-lane int16 scales.
 inline __m256i scaled_dot_u8(__m256i q, __m256i y, __m256i sc) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(q, y), sc);
-}
-
-// The 8 six-bit scales (bytes 0-7) and mins (bytes 8-15) of a Q4_K/Q5_K super-block, unpacked
-// from its 12 packed bytes with whole-word masks.
-inline void unpack_k4_scales(const uint8_t* packed, uint32_t out[4]) {
-    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-    uint32_t u[3];
-    std::memcpy(u, packed, 12);
-    out[0] = u[0] & kmask1;                                              // scales 0-3
-    out[1] = (u[2] & kmask2) | (((u[0] >> 6) & kmask3) << 4);            // scales 4-7
-    out[2] = u[1] & kmask1;                                              // mins 0-3
-    out[3] = ((u[2] >> 4) & kmask2) | (((u[1] >> 6) & kmask3) << 4);     // mins 4-7
 }
 
 // sum over g of (bsums[2g] + bsums[2g+1]) * mins[g], as 8 int32 lanes

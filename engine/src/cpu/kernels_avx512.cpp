@@ -4,6 +4,7 @@
 #include "kernels.h"
 
 #include "../quant.h"
+#include "x86_common.h"
 #include "x86_multi.h"
 
 // GCC 12's own AVX-512 headers (_mm512_undefined_ps inside _mm512_cvtph_ps) trip these.
@@ -16,7 +17,6 @@ namespace ponder::cpu {
 
 namespace {
 
-inline float h(uint16_t v) { return _cvtsh_ss(v); }
 
 // (GCC 12's _mm512_reduce_add_ps trips -Wuninitialized inside its own header.)
 inline float hsum512(__m512 v) {
@@ -41,13 +41,6 @@ float dot_f32(const void* w, const void* a, int64_t n) {
     return sum;
 }
 
-inline float hsum256(__m256 acc) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 // VNNI: unsigned x signed int8, 4 products summed into each int32 lane.
 inline __m256i dpbusd(__m256i acc, __m256i u, __m256i s) { return _mm256_dpbusd_epi32(acc, u, s); }
 
@@ -62,17 +55,7 @@ float dot_q8_0(const void* w, const void* a, int64_t n) {
         __m256i s = dpbusd(_mm256_setzero_si256(), _mm256_abs_epi8(qx), _mm256_sign_epi8(qy, qx));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(h(x[b].d) * h(y[b].d)), _mm256_cvtepi32_ps(s), acc);
     }
-    return hsum256(acc);
-}
-
-inline void unpack_k4_scales(const uint8_t* packed, uint32_t out[4]) {
-    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-    uint32_t u[3];
-    std::memcpy(u, packed, 12);
-    out[0] = u[0] & kmask1;
-    out[1] = (u[2] & kmask2) | (((u[0] >> 6) & kmask3) << 4);
-    out[2] = u[1] & kmask1;
-    out[3] = ((u[2] >> 4) & kmask2) | (((u[1] >> 6) & kmask3) << 4);
+    return hsum(acc);
 }
 
 // Q4_K with VNNI: each 32-element sub-block's products summed by one dpbusd, its 6-bit scale
@@ -113,7 +96,7 @@ float dot_q4_k(const void* w, const void* a, int64_t n) {
         acc = _mm512_fmadd_ps(_mm512_set1_ps(dy * h(x[b].d)), _mm512_cvtepi32_ps(sumi), acc);
         acc_m = _mm256_fmadd_ps(_mm256_set1_ps(dy * h(x[b].dmin)), _mm256_cvtepi32_ps(mins), acc_m);
     }
-    return hsum512(acc) - hsum256(acc_m);
+    return hsum512(acc) - hsum(acc_m);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 
 #include "../quant.h"
 #include "kernels.h"
+#include "x86_common.h"
 
 #include <cstring>
 #include <immintrin.h>
@@ -13,25 +14,6 @@
 namespace ponder::cpu {
 namespace {
 
-
-inline float mhsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-inline void munpack_k4_scales(const uint8_t* packed, uint32_t out[4]) {
-    const uint32_t kmask1 = 0x3f3f3f3f, kmask2 = 0x0f0f0f0f, kmask3 = 0x03030303;
-    uint32_t u[3];
-    std::memcpy(u, packed, 12);
-    out[0] = u[0] & kmask1;
-    out[1] = (u[2] & kmask2) | (((u[0] >> 6) & kmask3) << 4);
-    out[2] = u[1] & kmask1;
-    out[3] = ((u[2] >> 4) & kmask2) | (((u[1] >> 6) & kmask3) << 4);
-}
-
-inline __m256i mload(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
 // acc + madd(p, s): pairs of int16 products summed into int32 lanes (one instruction with VNNI).
 inline __m256i madd_acc(__m256i acc, __m256i p, __m256i s) {
@@ -61,29 +43,29 @@ void dotn_q4_k(const void* w, const void* const* a, int64_t n, float* out) {
     for (int t = 0; t < kMulti; t++) acc[t] = acc_m[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
         uint32_t sm[4];
-        munpack_k4_scales(x[b].scales, sm);
+        unpack_k4_scales(x[b].scales, sm);
         const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm);
         __m256i sumi[kMulti];
         for (int t = 0; t < kMulti; t++) sumi[t] = _mm256_setzero_si256();
         for (int c = 0; c < 4; c++) {
-            __m256i bytes = mload(x[b].qs + 32 * c);
+            __m256i bytes = load256(x[b].qs + 32 * c);
             __m256i lo = _mm256_and_si256(bytes, low), hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low);
             __m256i s0 = _mm256_set1_epi16(sc[2 * c]), s1 = _mm256_set1_epi16(sc[2 * c + 1]);
             for (int t = 0; t < kMulti; t++) {
-                sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(lo, mload(y[t][b].qs + 64 * c)), s0);
-                sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(hi, mload(y[t][b].qs + 64 * c + 32)), s1);
+                sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(lo, load256(y[t][b].qs + 64 * c)), s0);
+                sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(hi, load256(y[t][b].qs + 64 * c + 32)), s1);
             }
         }
         __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(sm[3]), static_cast<int>(sm[2]));
         __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
         const float d = _cvtsh_ss(x[b].d), dmin = _cvtsh_ss(x[b].dmin);
         for (int t = 0; t < kMulti; t++) {
-            __m256i mins = _mm256_madd_epi16(mload(y[t][b].bsums), m16);
+            __m256i mins = _mm256_madd_epi16(load256(y[t][b].bsums), m16);
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
             acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * dmin), _mm256_cvtepi32_ps(mins), acc_m[t]);
         }
     }
-    for (int t = 0; t < kMulti; t++) out[t] = mhsum(acc[t]) - mhsum(acc_m[t]);
+    for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]) - hsum(acc_m[t]);
 }
 
 template <int kMulti>
@@ -99,10 +81,10 @@ void dotn_q6_k(const void* w, const void* const* a, int64_t n, float* out) {
         __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc)));
         __m256i sumi[kMulti];
         for (int t = 0; t < kMulti; t++)  // the -32 offset through the activation sums
-            sumi[t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(sc16, mload(y[t][b].bsums)), 5));
+            sumi[t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(sc16, load256(y[t][b].bsums)), 5));
         for (int half = 0; half < 2; half++) {
             const uint8_t* ql = x[b].ql + 64 * half;
-            __m256i qh = mload(x[b].qh + 32 * half), l0 = mload(ql), l1 = mload(ql + 32);
+            __m256i qh = load256(x[b].qh + 32 * half), l0 = load256(ql), l1 = load256(ql + 32);
             __m256i parts[4] = {
                 _mm256_or_si256(_mm256_and_si256(l0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4)),
                 _mm256_or_si256(_mm256_and_si256(l1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4)),
@@ -115,14 +97,14 @@ void dotn_q6_k(const void* w, const void* const* a, int64_t n, float* out) {
                 int g = 8 * half + 2 * p;
                 __m256i s = _mm256_set_m128i(_mm_set1_epi16(sc[g + 1]), _mm_set1_epi16(sc[g]));
                 for (int t = 0; t < kMulti; t++)
-                    sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(parts[p], mload(y[t][b].qs + 128 * half + 32 * p)), s);
+                    sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(parts[p], load256(y[t][b].qs + 128 * half + 32 * p)), s);
             }
         }
         const float d = _cvtsh_ss(x[b].d);
         for (int t = 0; t < kMulti; t++)
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
-    for (int t = 0; t < kMulti; t++) out[t] = mhsum(acc[t]);
+    for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]);
 }
 
 template <int kMulti>
@@ -133,15 +115,15 @@ void dotn_q8_0(const void* w, const void* const* a, int64_t n, float* out) {
     __m256 acc[kMulti];
     for (int t = 0; t < kMulti; t++) acc[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK; b++) {
-        __m256i qx = mload(x[b].qs);
+        __m256i qx = load256(x[b].qs);
         __m256i ax = _mm256_sign_epi8(qx, qx);
         const float d = _cvtsh_ss(x[b].d);
         for (int t = 0; t < kMulti; t++) {
-            __m256i dot = dot_i8_acc(_mm256_setzero_si256(), ax, _mm256_sign_epi8(mload(y[t][b].qs), qx));
+            __m256i dot = dot_i8_acc(_mm256_setzero_si256(), ax, _mm256_sign_epi8(load256(y[t][b].qs), qx));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * _cvtsh_ss(y[t][b].d)), _mm256_cvtepi32_ps(dot), acc[t]);
         }
     }
-    for (int t = 0; t < kMulti; t++) out[t] = mhsum(acc[t]);
+    for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]);
 }
 
 template <int N>
