@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>
 
 namespace ponder {
 
@@ -128,7 +129,9 @@ std::vector<uint8_t> GgufWriter::serialize() const {
 
 bool GgufWriter::write_file(const std::string& path, std::string& error) const {
     std::vector<uint8_t> bytes = serialize();
-    std::string tmp = path + ".tmp";
+    // Written next to the target and renamed into place: readers never see a half-written file,
+    // and concurrent writers of the same path (parallel tests) do not share a temporary.
+    std::string tmp = path + ".tmp." + std::to_string(::getpid());
     FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) {
         error = tmp + ": " + std::strerror(errno);

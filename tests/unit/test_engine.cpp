@@ -9,6 +9,8 @@
 #include "tiny_vocab.h"
 
 #include <cmath>
+#include <filesystem>
+#include <unistd.h>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <random>
@@ -20,7 +22,9 @@ namespace {
 
 // A tiny model with the test vocabulary, written once per architecture and type.
 std::string tiny_model(const std::string& arch = "qwen2", const std::string& type = "Q4_K", uint64_t seed = 1) {
-    std::string dir = ::testing::TempDir();
+    // Per process: ctest runs the cases of this file in parallel processes.
+    std::string dir = ::testing::TempDir() + "/ponder_engine_test_" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
     std::string vocab = dir + "/tiny_vocab.gguf", path = dir + "/tiny_" + arch + "_" + type + "_" + std::to_string(seed) + ".gguf";
     std::string err;
     GgufWriter w;
