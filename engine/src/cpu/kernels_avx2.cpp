@@ -114,6 +114,8 @@ inline float dot_k4_k5(const void* w, const void* a, int64_t n) {
             const block_q4_K& x = static_cast<const block_q4_K*>(w)[b];
             scales = x.scales, qs = x.qs, d16 = x.d, dmin16 = x.dmin;
         }
+        _mm_prefetch(reinterpret_cast<const char*>(qs) + 8 * 144, _MM_HINT_T0);  // a few blocks ahead
+        _mm_prefetch(reinterpret_cast<const char*>(qs) + 8 * 144 + 64, _MM_HINT_T0);
         uint32_t sm[4];
         unpack_k4_scales(scales, sm);
         const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm);
@@ -149,6 +151,9 @@ float dot_q6_k(const void* w, const void* a, int64_t n) {
     const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
+        _mm_prefetch(reinterpret_cast<const char*>(x + b + 6), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + b + 6) + 64, _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + b + 6) + 128, _MM_HINT_T0);
         const int8_t* sc = x[b].scales;
         const int8_t* q8 = y[b].qs;
         __m256i sumi = _mm256_setzero_si256();

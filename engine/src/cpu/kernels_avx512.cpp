@@ -49,6 +49,7 @@ float dot_q8_0(const void* w, const void* a, int64_t n) {
     const block_q8_0* y = static_cast<const block_q8_0*>(a);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK; b++) {
+        _mm_prefetch(reinterpret_cast<const char*>(x + b + 16), _MM_HINT_T0);
         __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs));
         __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].qs));
         // |x| * sign(y, x) keeps the product's sign with an unsigned left operand
@@ -67,6 +68,8 @@ float dot_q4_k(const void* w, const void* a, int64_t n) {
     __m512 acc = _mm512_setzero_ps();
     __m256 acc_m = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
+        _mm_prefetch(reinterpret_cast<const char*>(x + b + 8), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + b + 8) + 64, _MM_HINT_T0);
         uint32_t sm[4];
         unpack_k4_scales(x[b].scales, sm);
         const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm);
