@@ -129,6 +129,30 @@ TEST(Kernels, MultiTokenDotsAgreeWithScalar) {
             }
         }
         EXPECT_EQ(checked, 3 * k.multi_n);
+        // Two weight rows at once, where a type has that kernel.
+        for (TensorType t : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0}) {
+            cpu::VecDot2MultiFn d2 = k.vec_dot_2multi[static_cast<int>(t)];
+            if (!d2) continue;
+            std::vector<uint8_t> w = test::random_weight(t, n, 2, 0.05f, rng);
+            const size_t row = w.size() / 2;
+            std::vector<std::vector<uint8_t>> acts;
+            const void* ptrs[cpu::kMaxMulti];
+            for (int m = 0; m < k.multi2_n; m++) {
+                std::vector<float> x(n);
+                for (float& v : x) v = normal(rng);
+                acts.emplace_back(activation_row_bytes(t, n));
+                quantize_activation_row(t, x.data(), acts.back().data(), n);
+                ptrs[m] = acts.back().data();
+            }
+            float out[2 * cpu::kMaxMulti];
+            d2(w.data(), w.data() + row, ptrs, n, out);
+            for (int r = 0; r < 2; r++)
+                for (int m = 0; m < k.multi2_n; m++) {
+                    float ref = vec_dot_scalar(t, w.data() + r * row, ptrs[m], n);
+                    EXPECT_NEAR(out[r * k.multi2_n + m], ref, 1e-4 * std::max(1.f, std::fabs(ref)))
+                        << isa << " 2-row " << tensor_type_name(t) << " row " << r << " token " << m;
+                }
+        }
     }
 }
 

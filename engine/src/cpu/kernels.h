@@ -17,6 +17,8 @@ constexpr int kMaxTypes = 40;
 // optional per type.
 using VecDotMultiFn = void (*)(const void* w, const void* const* a, int64_t n, float* out);
 constexpr int kMaxMulti = 8;
+// The same for two weight rows at once: out[r * multi_n + t].
+using VecDot2MultiFn = void (*)(const void* w0, const void* w1, const void* const* a, int64_t n, float* out);
 
 // y[i] += a * x[i] for n half-precision x (attention's weighted sum of cached values).
 using AxpyF16Fn = void (*)(float a, const uint16_t* x, float* y, int64_t n);
@@ -26,6 +28,8 @@ struct Kernels {
     VecDotFn vec_dot[kMaxTypes] = {};
     int multi_n = 0;  // activation rows the vec_dot_multi kernels take
     VecDotMultiFn vec_dot_multi[kMaxTypes] = {};
+    int multi2_n = 0;  // activation rows the vec_dot_2multi kernels take
+    VecDot2MultiFn vec_dot_2multi[kMaxTypes] = {};
     AxpyF16Fn axpy_f16 = nullptr;
 };
 

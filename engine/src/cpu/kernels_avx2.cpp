@@ -325,7 +325,7 @@ float dot_q3_k(const void* w, const void* a, int64_t n) {
 } // namespace
 
 void add_avx2_kernels(Kernels& k) {
-    add_multi_kernels<4>(k);
+    add_multi_kernels<4, 4>(k);
     k.vec_dot[static_cast<int>(TensorType::Q4_1)] = dot_q4_1_q5<TensorType::Q4_1>;
     k.vec_dot[static_cast<int>(TensorType::Q5_0)] = dot_q4_1_q5<TensorType::Q5_0>;
     k.vec_dot[static_cast<int>(TensorType::Q5_1)] = dot_q4_1_q5<TensorType::Q5_1>;

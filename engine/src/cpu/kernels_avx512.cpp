@@ -105,7 +105,7 @@ float dot_q4_k(const void* w, const void* a, int64_t n) {
 } // namespace
 
 void add_avx512_kernels(Kernels& k) {
-    add_multi_kernels<8>(k);
+    add_multi_kernels<8, 8>(k);
     k.vec_dot[static_cast<int>(TensorType::F32)] = dot_f32;
     k.vec_dot[static_cast<int>(TensorType::Q8_0)] = dot_q8_0;
     k.vec_dot[static_cast<int>(TensorType::Q4_K)] = dot_q4_k;

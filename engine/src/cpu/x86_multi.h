@@ -126,8 +126,61 @@ void dotn_q8_0(const void* w, const void* const* a, int64_t n, float* out) {
     for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]);
 }
 
-template <int N>
+// Two weight rows x N activation rows: each activation load serves both rows, each weight
+// unpack all N tokens. out[r * N + t].
+template <int kMulti>
+void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n, float* out) {
+    const block_q4_K* x[2] = {static_cast<const block_q4_K*>(w0), static_cast<const block_q4_K*>(w1)};
+    const block_q8_K* y[kMulti];
+    for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_K*>(a[t]);
+    const __m256i low = _mm256_set1_epi8(0xF);
+    __m256 acc[2][kMulti];
+    for (int r = 0; r < 2; r++)
+        for (int t = 0; t < kMulti; t++) acc[r][t] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK_K; b++) {
+        uint32_t sm[2][4];
+        unpack_k4_scales(x[0][b].scales, sm[0]);
+        unpack_k4_scales(x[1][b].scales, sm[1]);
+        __m256i sumi[2][kMulti];
+        for (int r = 0; r < 2; r++)
+            for (int t = 0; t < kMulti; t++) sumi[r][t] = _mm256_setzero_si256();
+        for (int c = 0; c < 4; c++) {
+            __m256i lo[2], hi[2], s0[2], s1[2];
+            for (int r = 0; r < 2; r++) {
+                __m256i bytes = load256(x[r][b].qs + 32 * c);
+                lo[r] = _mm256_and_si256(bytes, low);
+                hi[r] = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low);
+                const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm[r]);
+                s0[r] = _mm256_set1_epi16(sc[2 * c]);
+                s1[r] = _mm256_set1_epi16(sc[2 * c + 1]);
+            }
+            for (int t = 0; t < kMulti; t++) {
+                __m256i y0 = load256(y[t][b].qs + 64 * c), y1 = load256(y[t][b].qs + 64 * c + 32);
+                for (int r = 0; r < 2; r++) {
+                    sumi[r][t] = madd_acc(sumi[r][t], _mm256_maddubs_epi16(lo[r], y0), s0[r]);
+                    sumi[r][t] = madd_acc(sumi[r][t], _mm256_maddubs_epi16(hi[r], y1), s1[r]);
+                }
+            }
+        }
+        for (int r = 0; r < 2; r++) {
+            __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(sm[r][3]), static_cast<int>(sm[r][2]));
+            __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
+            const float d = _cvtsh_ss(x[r][b].d), dmin = _cvtsh_ss(x[r][b].dmin);
+            for (int t = 0; t < kMulti; t++) {
+                __m256i mins = _mm256_madd_epi16(load256(y[t][b].bsums), m16);
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * d), _mm256_cvtepi32_ps(sumi[r][t]), acc[r][t]);
+                acc[r][t] = _mm256_fnmadd_ps(_mm256_set1_ps(y[t][b].d * dmin), _mm256_cvtepi32_ps(mins), acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < 2; r++)
+        for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
+}
+
+template <int N, int N2>
 inline void add_multi_kernels(Kernels& k) {
+    k.multi2_n = N2;
+    k.vec_dot_2multi[static_cast<int>(TensorType::Q4_K)] = dot2n_q4_k<N2>;
     k.multi_n = N;
     k.vec_dot_multi[static_cast<int>(TensorType::Q4_K)] = dotn_q4_k<N>;
     k.vec_dot_multi[static_cast<int>(TensorType::Q6_K)] = dotn_q6_k<N>;
