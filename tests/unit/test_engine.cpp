@@ -156,6 +156,27 @@ TEST(Kernels, MultiTokenDotsAgreeWithScalar) {
     }
 }
 
+TEST(Kernels, SimdActivationQuantizationIsExactlyTheScalarOne) {
+    std::mt19937_64 rng(5);
+    std::normal_distribution<float> normal(0, 3);
+    const int64_t n = 1024;
+    std::vector<float> x(n);
+    for (float& v : x) v = normal(rng);
+    x[7] = 0.5f * 3;  // values that land exactly on .5 steps exercise the rounding mode
+    std::vector<block_q8_0> r0(n / QK), s0(n / QK);
+    std::vector<block_q8_K> rk(n / QK_K), sk(n / QK_K);
+    quantize_row_q8_0(x.data(), r0.data(), n);
+    quantize_row_q8_K(x.data(), rk.data(), n);
+    for (const char* isa : {"avx2", "avx512"}) {
+        if (!cpu::cpu_supports(isa)) continue;
+        cpu::Kernels k = cpu::kernels_for(isa);
+        k.quantize_q8_0(x.data(), s0.data(), n);
+        k.quantize_q8_K(x.data(), sk.data(), n);
+        EXPECT_EQ(std::memcmp(r0.data(), s0.data(), r0.size() * sizeof(block_q8_0)), 0) << isa;
+        EXPECT_EQ(std::memcmp(rk.data(), sk.data(), rk.size() * sizeof(block_q8_K)), 0) << isa;
+    }
+}
+
 TEST(Kernels, QuantizedDotMatchesDequantizedDot) {
     // The scalar quantized-activation dot approximates the exact dot of the dequantized weights.
     std::mt19937_64 rng(3);

@@ -96,7 +96,13 @@ public:
         scratch_.resize(arow * static_cast<size_t>(n) + 64);
         uint8_t* act = scratch_.data();
         pool_.parallel_for(n, [&](int64_t a, int64_t b, int) {
-            for (int64_t t = a; t < b; t++) quantize_activation_row(wt, rowf(x, t), act + arow * static_cast<size_t>(t), w.ne0);
+            const TensorType at = vec_dot_activation_type(wt);
+            for (int64_t t = a; t < b; t++) {
+                void* dst = act + arow * static_cast<size_t>(t);
+                if (at == TensorType::Q8_K) k_.quantize_q8_K(rowf(x, t), dst, w.ne0);
+                else if (at == TensorType::Q8_0) k_.quantize_q8_0(rowf(x, t), dst, w.ne0);
+                else quantize_activation_row(wt, rowf(x, t), dst, w.ne0);
+            }
         });
         const cpu::VecDotFn dot = k_.vec_dot[static_cast<int>(wt)];
         const cpu::VecDotMultiFn dotn = k_.vec_dot_multi[static_cast<int>(wt)];

@@ -17,6 +17,8 @@ void axpy_f16_scalar(float a, const uint16_t* x, float* y, int64_t n) {
 
 void add_scalar_kernels(Kernels& k) {
     k.axpy_f16 = axpy_f16_scalar;
+    k.quantize_q8_0 = [](const float* x, void* y, int64_t n) { quantize_row_q8_0(x, static_cast<block_q8_0*>(y), n); };
+    k.quantize_q8_K = [](const float* x, void* y, int64_t n) { quantize_row_q8_K(x, static_cast<block_q8_K*>(y), n); };
 #define PONDER_SCALAR(T) k.vec_dot[static_cast<int>(TensorType::T)] = scalar_dot<TensorType::T>
     PONDER_SCALAR(F32); PONDER_SCALAR(F16); PONDER_SCALAR(BF16); PONDER_SCALAR(Q4_0); PONDER_SCALAR(Q4_1);
     PONDER_SCALAR(Q5_0); PONDER_SCALAR(Q5_1); PONDER_SCALAR(Q8_0); PONDER_SCALAR(Q2_K); PONDER_SCALAR(Q3_K);

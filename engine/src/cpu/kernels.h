@@ -20,6 +20,9 @@ constexpr int kMaxMulti = 8;
 // The same for two weight rows at once: out[r * multi_n + t].
 using VecDot2MultiFn = void (*)(const void* w0, const void* w1, const void* const* a, int64_t n, float* out);
 
+// Activation quantization (must give exactly what quantize_row_q8_0 / _q8_K give).
+using QuantizeFn = void (*)(const float* x, void* y, int64_t n);
+
 // y[i] += a * x[i] for n half-precision x (attention's weighted sum of cached values).
 using AxpyF16Fn = void (*)(float a, const uint16_t* x, float* y, int64_t n);
 
@@ -31,6 +34,7 @@ struct Kernels {
     int multi2_n = 0;  // activation rows the vec_dot_2multi kernels take
     VecDot2MultiFn vec_dot_2multi[kMaxTypes] = {};
     AxpyF16Fn axpy_f16 = nullptr;
+    QuantizeFn quantize_q8_0 = nullptr, quantize_q8_K = nullptr;
 };
 
 // The best kernels this CPU runs (PONDER_SIMD=scalar|avx2|avx512 caps the choice, for tests and

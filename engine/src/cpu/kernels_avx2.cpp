@@ -322,9 +322,68 @@ float dot_q3_k(const void* w, const void* a, int64_t n) {
     return hsum(acc);
 }
 
+// Largest |x| of n floats (n a multiple of 8).
+inline float abs_max(const float* x, int n) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 m = _mm256_setzero_ps();
+    for (int i = 0; i < n; i += 8) m = _mm256_max_ps(m, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + i)));
+    __m128 r = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    r = _mm_max_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_max_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+// 8 floats * id, rounded half to even (as nearbyint), clamped to +-127, as int32.
+inline __m256i round_scale(const float* x, __m256 id) {
+    __m256 v = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x), id), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    v = _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(-127.f)), _mm256_set1_ps(127.f));
+    return _mm256_cvtps_epi32(v);
+}
+
+// 32 int32 (four vectors) to 32 int8 in order.
+inline __m256i pack_i32_to_i8(__m256i a, __m256i b, __m256i c, __m256i d) {
+    __m256i ab = _mm256_packs_epi32(a, b), cd = _mm256_packs_epi32(c, d);  // lane-interleaved
+    __m256i abcd = _mm256_packs_epi16(ab, cd);
+    return _mm256_permutevar8x32_epi32(abcd, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+void quantize_q8_0(const float* x, void* out, int64_t n) {
+    block_q8_0* y = static_cast<block_q8_0*>(out);
+    for (int64_t b = 0; b < n / QK; b++, x += QK) {
+        float d = abs_max(x, QK) / 127.f, id = d != 0 ? 1.f / d : 0.f;  // as quantize_row_q8_0
+        y[b].d = fp32_to_fp16(d);
+        __m256 vid = _mm256_set1_ps(id);
+        __m256i q = pack_i32_to_i8(round_scale(x, vid), round_scale(x + 8, vid), round_scale(x + 16, vid), round_scale(x + 24, vid));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[b].qs), q);
+    }
+}
+
+void quantize_q8_K(const float* x, void* out, int64_t n) {
+    block_q8_K* y = static_cast<block_q8_K*>(out);
+    for (int64_t b = 0; b < n / QK_K; b++, x += QK_K) {
+        float d = abs_max(x, QK_K) / 127.f, id = d != 0 ? 1.f / d : 0.f;  // as quantize_row_q8_K
+        y[b].d = d;
+        __m256 vid = _mm256_set1_ps(id);
+        for (int j = 0; j < QK_K; j += 32) {
+            __m256i q = pack_i32_to_i8(round_scale(x + j, vid), round_scale(x + j + 8, vid), round_scale(x + j + 16, vid),
+                                       round_scale(x + j + 24, vid));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[b].qs + j), q);
+            // sums of each 16: widen to int16 and add pairs
+            __m256i s16 = _mm256_maddubs_epi16(_mm256_set1_epi8(1), q);  // 16 sums of 2
+            __m256i s32 = _mm256_madd_epi16(s16, _mm256_set1_epi16(1));  // 8 sums of 4
+            alignas(32) int32_t s[8];
+            _mm256_store_si256(reinterpret_cast<__m256i*>(s), s32);
+            y[b].bsums[j / 16] = static_cast<int16_t>(s[0] + s[1] + s[2] + s[3]);
+            y[b].bsums[j / 16 + 1] = static_cast<int16_t>(s[4] + s[5] + s[6] + s[7]);
+        }
+    }
+}
+
 } // namespace
 
 void add_avx2_kernels(Kernels& k) {
+    k.quantize_q8_0 = quantize_q8_0;
+    k.quantize_q8_K = quantize_q8_K;
     add_multi_kernels<4, 4>(k);
     k.vec_dot[static_cast<int>(TensorType::Q4_1)] = dot_q4_1_q5<TensorType::Q4_1>;
     k.vec_dot[static_cast<int>(TensorType::Q5_0)] = dot_q4_1_q5<TensorType::Q5_0>;
