@@ -177,8 +177,43 @@ void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n,
         for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
 }
 
+// Q8_0, two weight rows x N tokens. The weights are made unsigned (x + 128) so one multiply-add
+// instruction serves any sign; 128 * sum(y) is taken off per block through the activations' sums.
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+template <int kMulti>
+void dot2n_q8_0(const void* w0, const void* w1, const void* const* a, int64_t n, float* out) {
+    const block_q8_0* x[2] = {static_cast<const block_q8_0*>(w0), static_cast<const block_q8_0*>(w1)};
+    const block_q8_0* y[kMulti];
+    for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_0*>(a[t]);
+    const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80)), ones = _mm256_set1_epi8(1);
+    __m256 acc[2][kMulti];
+    for (int r = 0; r < 2; r++)
+        for (int t = 0; t < kMulti; t++) acc[r][t] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK; b++) {
+        __m256i ux[2] = {_mm256_xor_si256(load256(x[0][b].qs), bias), _mm256_xor_si256(load256(x[1][b].qs), bias)};
+        const float dx[2] = {_cvtsh_ss(x[0][b].d), _cvtsh_ss(x[1][b].d)};
+        for (int t = 0; t < kMulti; t++) {
+            __m256i yv = load256(y[t][b].qs);
+            // 128 * sum(y), spread so that it cancels lane by lane
+            __m256i corr = _mm256_slli_epi32(dot_i8_acc(_mm256_setzero_si256(), ones, yv), 7);
+            const float dy = _cvtsh_ss(y[t][b].d);
+            for (int r = 0; r < 2; r++) {
+                __m256i dot = _mm256_sub_epi32(dot_i8_acc(_mm256_setzero_si256(), ux[r], yv), corr);
+                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[r] * dy), _mm256_cvtepi32_ps(dot), acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < 2; r++)
+        for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
+}
+#endif
+
 template <int N, int N2>
 inline void add_multi_kernels(Kernels& k) {
+#if defined(__AVX512VNNI__) && defined(__AVX512VL__)
+    // Needs VNNI: without it the unsigned x signed multiply-add saturates at 16 bits for x + 128.
+    k.vec_dot_2multi[static_cast<int>(TensorType::Q8_0)] = dot2n_q8_0<N2>;
+#endif
     k.multi2_n = N2;
     k.vec_dot_2multi[static_cast<int>(TensorType::Q4_K)] = dot2n_q4_k<N2>;
     k.multi_n = N;
