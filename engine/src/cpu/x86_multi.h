@@ -1,3 +1,5 @@
+// The per-token loops are unrolled (#pragma GCC unroll) so the accumulator arrays live in
+// registers instead of on the stack.
 // Dot products of one weight row with N activation rows at once (prompt processing): the weight
 // block is unpacked once and kept in registers for all N (4 with AVX2's 16 vector registers,
 // 8 with AVX-512's 32). Included by kernels_avx2.cpp and
@@ -37,20 +39,25 @@ template <int kMulti>
 void dotn_q4_k(const void* w, const void* const* a, int64_t n, float* out) {
     const block_q4_K* x = static_cast<const block_q4_K*>(w);
     const block_q8_K* y[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_K*>(a[t]);
     const __m256i low = _mm256_set1_epi8(0xF);
     __m256 acc[kMulti], acc_m[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) acc[t] = acc_m[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
         uint32_t sm[4];
         unpack_k4_scales(x[b].scales, sm);
         const uint8_t* sc = reinterpret_cast<const uint8_t*>(sm);
         __m256i sumi[kMulti];
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) sumi[t] = _mm256_setzero_si256();
+        #pragma GCC unroll 8
         for (int c = 0; c < 4; c++) {
             __m256i bytes = load256(x[b].qs + 32 * c);
             __m256i lo = _mm256_and_si256(bytes, low), hi = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), low);
             __m256i s0 = _mm256_set1_epi16(sc[2 * c]), s1 = _mm256_set1_epi16(sc[2 * c + 1]);
+            #pragma GCC unroll 8
             for (int t = 0; t < kMulti; t++) {
                 sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(lo, load256(y[t][b].qs + 64 * c)), s0);
                 sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(hi, load256(y[t][b].qs + 64 * c + 32)), s1);
@@ -59,12 +66,14 @@ void dotn_q4_k(const void* w, const void* const* a, int64_t n, float* out) {
         __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(sm[3]), static_cast<int>(sm[2]));
         __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
         const float d = _cvtsh_ss(x[b].d), dmin = _cvtsh_ss(x[b].dmin);
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) {
             __m256i mins = _mm256_madd_epi16(load256(y[t][b].bsums), m16);
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
             acc_m[t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * dmin), _mm256_cvtepi32_ps(mins), acc_m[t]);
         }
     }
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]) - hsum(acc_m[t]);
 }
 
@@ -72,16 +81,20 @@ template <int kMulti>
 void dotn_q6_k(const void* w, const void* const* a, int64_t n, float* out) {
     const block_q6_K* x = static_cast<const block_q6_K*>(w);
     const block_q8_K* y[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_K*>(a[t]);
     const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     __m256 acc[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) acc[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
         const int8_t* sc = x[b].scales;
         __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc)));
         __m256i sumi[kMulti];
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++)  // the -32 offset through the activation sums
             sumi[t] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(_mm256_madd_epi16(sc16, load256(y[t][b].bsums)), 5));
+        #pragma GCC unroll 8
         for (int half = 0; half < 2; half++) {
             const uint8_t* ql = x[b].ql + 64 * half;
             __m256i qh = load256(x[b].qh + 32 * half), l0 = load256(ql), l1 = load256(ql + 32);
@@ -93,17 +106,21 @@ void dotn_q6_k(const void* w, const void* const* a, int64_t n, float* out) {
                 _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low),
                                 _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4)),
             };
+            #pragma GCC unroll 8
             for (int p = 0; p < 4; p++) {
                 int g = 8 * half + 2 * p;
                 __m256i s = _mm256_set_m128i(_mm_set1_epi16(sc[g + 1]), _mm_set1_epi16(sc[g]));
+                #pragma GCC unroll 8
                 for (int t = 0; t < kMulti; t++)
                     sumi[t] = madd_acc(sumi[t], _mm256_maddubs_epi16(parts[p], load256(y[t][b].qs + 128 * half + 32 * p)), s);
             }
         }
         const float d = _cvtsh_ss(x[b].d);
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++)
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]);
 }
 
@@ -111,18 +128,22 @@ template <int kMulti>
 void dotn_q8_0(const void* w, const void* const* a, int64_t n, float* out) {
     const block_q8_0* x = static_cast<const block_q8_0*>(w);
     const block_q8_0* y[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_0*>(a[t]);
     __m256 acc[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) acc[t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK; b++) {
         __m256i qx = load256(x[b].qs);
         __m256i ax = _mm256_sign_epi8(qx, qx);
         const float d = _cvtsh_ss(x[b].d);
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) {
             __m256i dot = dot_i8_acc(_mm256_setzero_si256(), ax, _mm256_sign_epi8(load256(y[t][b].qs), qx));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * _cvtsh_ss(y[t][b].d)), _mm256_cvtepi32_ps(dot), acc[t]);
         }
     }
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) out[t] = hsum(acc[t]);
 }
 
@@ -132,20 +153,27 @@ template <int kMulti>
 void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n, float* out) {
     const block_q4_K* x[2] = {static_cast<const block_q4_K*>(w0), static_cast<const block_q4_K*>(w1)};
     const block_q8_K* y[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_K*>(a[t]);
     const __m256i low = _mm256_set1_epi8(0xF);
     __m256 acc[2][kMulti];
+    #pragma GCC unroll 8
     for (int r = 0; r < 2; r++)
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) acc[r][t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; b++) {
         uint32_t sm[2][4];
         unpack_k4_scales(x[0][b].scales, sm[0]);
         unpack_k4_scales(x[1][b].scales, sm[1]);
         __m256i sumi[2][kMulti];
+        #pragma GCC unroll 8
         for (int r = 0; r < 2; r++)
+            #pragma GCC unroll 8
             for (int t = 0; t < kMulti; t++) sumi[r][t] = _mm256_setzero_si256();
+        #pragma GCC unroll 8
         for (int c = 0; c < 4; c++) {
             __m256i lo[2], hi[2], s0[2], s1[2];
+            #pragma GCC unroll 8
             for (int r = 0; r < 2; r++) {
                 __m256i bytes = load256(x[r][b].qs + 32 * c);
                 lo[r] = _mm256_and_si256(bytes, low);
@@ -154,18 +182,22 @@ void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n,
                 s0[r] = _mm256_set1_epi16(sc[2 * c]);
                 s1[r] = _mm256_set1_epi16(sc[2 * c + 1]);
             }
+            #pragma GCC unroll 8
             for (int t = 0; t < kMulti; t++) {
                 __m256i y0 = load256(y[t][b].qs + 64 * c), y1 = load256(y[t][b].qs + 64 * c + 32);
+                #pragma GCC unroll 8
                 for (int r = 0; r < 2; r++) {
                     sumi[r][t] = madd_acc(sumi[r][t], _mm256_maddubs_epi16(lo[r], y0), s0[r]);
                     sumi[r][t] = madd_acc(sumi[r][t], _mm256_maddubs_epi16(hi[r], y1), s1[r]);
                 }
             }
         }
+        #pragma GCC unroll 8
         for (int r = 0; r < 2; r++) {
             __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(sm[r][3]), static_cast<int>(sm[r][2]));
             __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
             const float d = _cvtsh_ss(x[r][b].d), dmin = _cvtsh_ss(x[r][b].dmin);
+            #pragma GCC unroll 8
             for (int t = 0; t < kMulti; t++) {
                 __m256i mins = _mm256_madd_epi16(load256(y[t][b].bsums), m16);
                 acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(y[t][b].d * d), _mm256_cvtepi32_ps(sumi[r][t]), acc[r][t]);
@@ -173,7 +205,9 @@ void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n,
             }
         }
     }
+    #pragma GCC unroll 8
     for (int r = 0; r < 2; r++)
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
 }
 
@@ -184,26 +218,33 @@ template <int kMulti>
 void dot2n_q8_0(const void* w0, const void* w1, const void* const* a, int64_t n, float* out) {
     const block_q8_0* x[2] = {static_cast<const block_q8_0*>(w0), static_cast<const block_q8_0*>(w1)};
     const block_q8_0* y[kMulti];
+    #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_0*>(a[t]);
     const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80)), ones = _mm256_set1_epi8(1);
     __m256 acc[2][kMulti];
+    #pragma GCC unroll 8
     for (int r = 0; r < 2; r++)
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) acc[r][t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK; b++) {
         __m256i ux[2] = {_mm256_xor_si256(load256(x[0][b].qs), bias), _mm256_xor_si256(load256(x[1][b].qs), bias)};
         const float dx[2] = {_cvtsh_ss(x[0][b].d), _cvtsh_ss(x[1][b].d)};
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) {
             __m256i yv = load256(y[t][b].qs);
             // 128 * sum(y), spread so that it cancels lane by lane
             __m256i corr = _mm256_slli_epi32(dot_i8_acc(_mm256_setzero_si256(), ones, yv), 7);
             const float dy = _cvtsh_ss(y[t][b].d);
+            #pragma GCC unroll 8
             for (int r = 0; r < 2; r++) {
                 __m256i dot = _mm256_sub_epi32(dot_i8_acc(_mm256_setzero_si256(), ux[r], yv), corr);
                 acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[r] * dy), _mm256_cvtepi32_ps(dot), acc[r][t]);
             }
         }
     }
+    #pragma GCC unroll 8
     for (int r = 0; r < 2; r++)
+        #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
 }
 #endif
