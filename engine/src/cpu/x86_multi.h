@@ -228,17 +228,17 @@ void dot2n_q8_0(const void* w0, const void* w1, const void* const* a, int64_t n,
         for (int t = 0; t < kMulti; t++) acc[r][t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK; b++) {
         __m256i ux[2] = {_mm256_xor_si256(load256(x[0][b].qs), bias), _mm256_xor_si256(load256(x[1][b].qs), bias)};
-        const float dx[2] = {_cvtsh_ss(x[0][b].d), _cvtsh_ss(x[1][b].d)};
+        const __m256 dx[2] = {_mm256_set1_ps(_cvtsh_ss(x[0][b].d)), _mm256_set1_ps(_cvtsh_ss(x[1][b].d))};
         #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) {
             __m256i yv = load256(y[t][b].qs);
-            // 128 * sum(y), spread so that it cancels lane by lane
-            __m256i corr = _mm256_slli_epi32(dot_i8_acc(_mm256_setzero_si256(), ones, yv), 7);
-            const float dy = _cvtsh_ss(y[t][b].d);
+            // the products start from -128 * sum(y), which the +128 bias of the weights adds back
+            __m256i start = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(dot_i8_acc(_mm256_setzero_si256(), ones, yv), 7));
+            const __m256 dy = _mm256_set1_ps(_cvtsh_ss(y[t][b].d));
             #pragma GCC unroll 8
             for (int r = 0; r < 2; r++) {
-                __m256i dot = _mm256_sub_epi32(dot_i8_acc(_mm256_setzero_si256(), ux[r], yv), corr);
-                acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dx[r] * dy), _mm256_cvtepi32_ps(dot), acc[r][t]);
+                __m256 dot = _mm256_mul_ps(_mm256_cvtepi32_ps(dot_i8_acc(start, ux[r], yv)), dy);
+                acc[r][t] = _mm256_fmadd_ps(dot, dx[r], acc[r][t]);
             }
         }
     }
