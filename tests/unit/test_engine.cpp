@@ -129,28 +129,30 @@ TEST(Kernels, MultiTokenDotsAgreeWithScalar) {
             }
         }
         EXPECT_EQ(checked, 3 * k.multi_n);
-        // Two weight rows at once, where a type has that kernel.
+        // Register tiles (several weight rows x several tokens), where a type has one.
         for (TensorType t : {TensorType::Q4_K, TensorType::Q6_K, TensorType::Q8_0}) {
-            cpu::VecDot2MultiFn d2 = k.vec_dot_2multi[static_cast<int>(t)];
-            if (!d2) continue;
-            std::vector<uint8_t> w = test::random_weight(t, n, 2, 0.05f, rng);
-            const size_t row = w.size() / 2;
+            const cpu::DotTile tile = k.tile[static_cast<int>(t)];
+            if (!tile.fn) continue;
+            ASSERT_LE(tile.rows, cpu::kMaxTileRows);
+            ASSERT_LE(tile.tokens, cpu::kMaxMulti);
+            std::vector<uint8_t> w = test::random_weight(t, n, tile.rows, 0.05f, rng);
+            const size_t row = w.size() / static_cast<size_t>(tile.rows);
             std::vector<std::vector<uint8_t>> acts;
             const void* ptrs[cpu::kMaxMulti];
-            for (int m = 0; m < k.multi2_n; m++) {
+            for (int m = 0; m < tile.tokens; m++) {
                 std::vector<float> x(n);
                 for (float& v : x) v = normal(rng);
                 acts.emplace_back(activation_row_bytes(t, n));
                 quantize_activation_row(t, x.data(), acts.back().data(), n);
                 ptrs[m] = acts.back().data();
             }
-            float out[2 * cpu::kMaxMulti];
-            d2(w.data(), w.data() + row, ptrs, n, out);
-            for (int r = 0; r < 2; r++)
-                for (int m = 0; m < k.multi2_n; m++) {
-                    float ref = vec_dot_scalar(t, w.data() + r * row, ptrs[m], n);
-                    EXPECT_NEAR(out[r * k.multi2_n + m], ref, 1e-4 * std::max(1.f, std::fabs(ref)))
-                        << isa << " 2-row " << tensor_type_name(t) << " row " << r << " token " << m;
+            float out[cpu::kMaxTileRows * cpu::kMaxMulti];
+            tile.fn(w.data(), row, ptrs, n, out);
+            for (int r = 0; r < tile.rows; r++)
+                for (int m = 0; m < tile.tokens; m++) {
+                    float ref = vec_dot_scalar(t, w.data() + static_cast<size_t>(r) * row, ptrs[m], n);
+                    EXPECT_NEAR(out[r * tile.tokens + m], ref, 1e-4 * std::max(1.f, std::fabs(ref)))
+                        << isa << " tile " << tensor_type_name(t) << " row " << r << " token " << m;
                 }
         }
     }

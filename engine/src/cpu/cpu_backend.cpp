@@ -106,33 +106,31 @@ public:
         });
         const cpu::VecDotFn dot = k_.vec_dot[static_cast<int>(wt)];
         const cpu::VecDotMultiFn dotn = k_.vec_dot_multi[static_cast<int>(wt)];
-        const cpu::VecDot2MultiFn dot2n = k_.vec_dot_2multi[static_cast<int>(wt)];
+        const cpu::DotTile tile = k_.tile[static_cast<int>(wt)];
         const int64_t multi = k_.multi_n;
         const float* bvec = bias ? static_cast<const float*>(bias->data) : nullptr;
         const int64_t rows = w.ne1;
-        constexpr int64_t kTile = 16;
-        pool_.parallel_for((rows + kTile - 1) / kTile, [&](int64_t a, int64_t b, int) {
-            for (int64_t tile = a; tile < b; tile++) {
-                int64_t r0 = tile * kTile, r1 = std::min(rows, r0 + kTile);
+        constexpr int64_t kRowsPerTask = 16;
+        pool_.parallel_for((rows + kRowsPerTask - 1) / kRowsPerTask, [&](int64_t a, int64_t b, int) {
+            for (int64_t task = a; task < b; task++) {
+                int64_t r0 = task * kRowsPerTask, r1 = std::min(rows, r0 + kRowsPerTask);
                 int64_t t = 0;
-                // prompts: weight rows unpacked once for several tokens, two rows at a time
-                // where the type has such a kernel (each activation load serves both rows)
-                const int64_t multi2 = k_.multi2_n;
-                if (dot2n)
-                    for (; t + multi2 <= n; t += multi2) {
+                // prompts: register tiles of several weight rows x several tokens where the
+                // type has one, then one row x several tokens, then one at a time
+                if (tile.fn)
+                    for (; t + tile.tokens <= n; t += tile.tokens) {
                         const void* as[cpu::kMaxMulti];
-                        for (int64_t k = 0; k < multi2; k++) as[k] = act + arow * static_cast<size_t>(t + k);
+                        for (int64_t k = 0; k < tile.tokens; k++) as[k] = act + arow * static_cast<size_t>(t + k);
                         int64_t r = r0;
-                        for (; r + 2 <= r1; r += 2) {
-                            float o2[2 * cpu::kMaxMulti];
-                            const uint8_t* w0 = static_cast<const uint8_t*>(w.data) + static_cast<size_t>(r) * w.row_bytes;
-                            dot2n(w0, w0 + w.row_bytes, as, w.ne0, o2);
-                            for (int64_t q = 0; q < 2; q++)
-                                for (int64_t k = 0; k < multi2; k++)
-                                    rowf(out, t + k)[r + q] = o2[q * multi2 + k] + (bvec ? bvec[r + q] : 0.f);
+                        for (; r + tile.rows <= r1; r += tile.rows) {
+                            float o[cpu::kMaxTileRows * cpu::kMaxMulti];
+                            tile.fn(static_cast<const uint8_t*>(w.data) + static_cast<size_t>(r) * w.row_bytes, w.row_bytes, as, w.ne0, o);
+                            for (int64_t q = 0; q < tile.rows; q++)
+                                for (int64_t k = 0; k < tile.tokens; k++)
+                                    rowf(out, t + k)[r + q] = o[q * tile.tokens + k] + (bvec ? bvec[r + q] : 0.f);
                         }
                         for (; r < r1; r++)
-                            for (int64_t k = 0; k < multi2; k++)
+                            for (int64_t k = 0; k < tile.tokens; k++)
                                 rowf(out, t + k)[r] = dot(static_cast<const uint8_t*>(w.data) + static_cast<size_t>(r) * w.row_bytes,
                                                           as[k], w.ne0) + (bvec ? bvec[r] : 0.f);
                     }

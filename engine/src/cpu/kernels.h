@@ -3,6 +3,7 @@
 
 #include "ponder/tensor_types.h"
 
+#include <cstddef>
 #include <cstdint>
 
 namespace ponder::cpu {
@@ -17,8 +18,15 @@ constexpr int kMaxTypes = 40;
 // optional per type.
 using VecDotMultiFn = void (*)(const void* w, const void* const* a, int64_t n, float* out);
 constexpr int kMaxMulti = 8;
-// The same for two weight rows at once: out[r * multi_n + t].
-using VecDot2MultiFn = void (*)(const void* w0, const void* w1, const void* const* a, int64_t n, float* out);
+constexpr int kMaxTileRows = 4;
+// A register tile: `rows` consecutive weight rows (row r at w + r * row_bytes) against `tokens`
+// activation rows, out[r * tokens + t]. Each activation load serves every row of the tile and
+// each weight unpack every token.
+using VecDotTileFn = void (*)(const void* w, size_t row_bytes, const void* const* a, int64_t n, float* out);
+struct DotTile {
+    VecDotTileFn fn = nullptr;
+    int rows = 0, tokens = 0;
+};
 
 // Activation quantization (must give exactly what quantize_row_q8_0 / _q8_K give).
 using QuantizeFn = void (*)(const float* x, void* y, int64_t n);
@@ -31,8 +39,7 @@ struct Kernels {
     VecDotFn vec_dot[kMaxTypes] = {};
     int multi_n = 0;  // activation rows the vec_dot_multi kernels take
     VecDotMultiFn vec_dot_multi[kMaxTypes] = {};
-    int multi2_n = 0;  // activation rows the vec_dot_2multi kernels take
-    VecDot2MultiFn vec_dot_2multi[kMaxTypes] = {};
+    DotTile tile[kMaxTypes] = {};
     AxpyF16Fn axpy_f16 = nullptr;
     QuantizeFn quantize_q8_0 = nullptr, quantize_q8_K = nullptr;
 };

@@ -150,8 +150,9 @@ void dotn_q8_0(const void* w, const void* const* a, int64_t n, float* out) {
 // Two weight rows x N activation rows: each activation load serves both rows, each weight
 // unpack all N tokens. out[r * N + t].
 template <int kMulti>
-void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n, float* out) {
-    const block_q4_K* x[2] = {static_cast<const block_q4_K*>(w0), static_cast<const block_q4_K*>(w1)};
+void dot2n_q4_k(const void* w, size_t row_bytes, const void* const* a, int64_t n, float* out) {
+    const block_q4_K* x[2] = {static_cast<const block_q4_K*>(w),
+                              reinterpret_cast<const block_q4_K*>(static_cast<const uint8_t*>(w) + row_bytes)};
     const block_q8_K* y[kMulti];
     #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_K*>(a[t]);
@@ -211,24 +212,31 @@ void dot2n_q4_k(const void* w0, const void* w1, const void* const* a, int64_t n,
         for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
 }
 
-// Q8_0, two weight rows x N tokens. The weights are made unsigned (x + 128) so one multiply-add
+// Q8_0, kRows weight rows x N tokens. The weights are made unsigned (x + 128) so one multiply-add
 // instruction serves any sign; 128 * sum(y) is taken off per block through the activations' sums.
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
-template <int kMulti>
-void dot2n_q8_0(const void* w0, const void* w1, const void* const* a, int64_t n, float* out) {
-    const block_q8_0* x[2] = {static_cast<const block_q8_0*>(w0), static_cast<const block_q8_0*>(w1)};
+template <int kRows, int kMulti>
+void dotrn_q8_0(const void* w, size_t row_bytes, const void* const* a, int64_t n, float* out) {
+    const block_q8_0* x[kRows];
+    #pragma GCC unroll 8
+    for (int r = 0; r < kRows; r++) x[r] = reinterpret_cast<const block_q8_0*>(static_cast<const uint8_t*>(w) + r * row_bytes);
     const block_q8_0* y[kMulti];
     #pragma GCC unroll 8
     for (int t = 0; t < kMulti; t++) y[t] = static_cast<const block_q8_0*>(a[t]);
     const __m256i bias = _mm256_set1_epi8(static_cast<char>(0x80)), ones = _mm256_set1_epi8(1);
-    __m256 acc[2][kMulti];
+    __m256 acc[kRows][kMulti];
     #pragma GCC unroll 8
-    for (int r = 0; r < 2; r++)
+    for (int r = 0; r < kRows; r++)
         #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) acc[r][t] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / QK; b++) {
-        __m256i ux[2] = {_mm256_xor_si256(load256(x[0][b].qs), bias), _mm256_xor_si256(load256(x[1][b].qs), bias)};
-        const __m256 dx[2] = {_mm256_set1_ps(_cvtsh_ss(x[0][b].d)), _mm256_set1_ps(_cvtsh_ss(x[1][b].d))};
+        __m256i ux[kRows];
+        __m256 dx[kRows];
+        #pragma GCC unroll 8
+        for (int r = 0; r < kRows; r++) {
+            ux[r] = _mm256_xor_si256(load256(x[r][b].qs), bias);
+            dx[r] = _mm256_set1_ps(_cvtsh_ss(x[r][b].d));
+        }
         #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) {
             __m256i yv = load256(y[t][b].qs);
@@ -236,14 +244,14 @@ void dot2n_q8_0(const void* w0, const void* w1, const void* const* a, int64_t n,
             __m256i start = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(dot_i8_acc(_mm256_setzero_si256(), ones, yv), 7));
             const __m256 dy = _mm256_set1_ps(_cvtsh_ss(y[t][b].d));
             #pragma GCC unroll 8
-            for (int r = 0; r < 2; r++) {
+            for (int r = 0; r < kRows; r++) {
                 __m256 dot = _mm256_mul_ps(_mm256_cvtepi32_ps(dot_i8_acc(start, ux[r], yv)), dy);
                 acc[r][t] = _mm256_fmadd_ps(dot, dx[r], acc[r][t]);
             }
         }
     }
     #pragma GCC unroll 8
-    for (int r = 0; r < 2; r++)
+    for (int r = 0; r < kRows; r++)
         #pragma GCC unroll 8
         for (int t = 0; t < kMulti; t++) out[r * kMulti + t] = hsum(acc[r][t]);
 }
@@ -253,10 +261,9 @@ template <int N, int N2>
 inline void add_multi_kernels(Kernels& k) {
 #if defined(__AVX512VNNI__) && defined(__AVX512VL__)
     // Needs VNNI: without it the unsigned x signed multiply-add saturates at 16 bits for x + 128.
-    k.vec_dot_2multi[static_cast<int>(TensorType::Q8_0)] = dot2n_q8_0<N2>;
+    k.tile[static_cast<int>(TensorType::Q8_0)] = {dotrn_q8_0<4, 4>, 4, 4};
 #endif
-    k.multi2_n = N2;
-    k.vec_dot_2multi[static_cast<int>(TensorType::Q4_K)] = dot2n_q4_k<N2>;
+    k.tile[static_cast<int>(TensorType::Q4_K)] = {dot2n_q4_k<N2>, 2, N2};
     k.multi_n = N;
     k.vec_dot_multi[static_cast<int>(TensorType::Q4_K)] = dotn_q4_k<N>;
     k.vec_dot_multi[static_cast<int>(TensorType::Q6_K)] = dotn_q6_k<N>;
