@@ -3,7 +3,6 @@
 #include "commands.h"
 #include "generation.h"
 
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>

@@ -88,15 +88,6 @@ inline __m256i scaled_dot_u8(__m256i q, __m256i y, __m256i sc) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(q, y), sc);
 }
 
-// sum over g of (bsums[2g] + bsums[2g+1]) * mins[g], as 8 int32 lanes
-inline __m256i mins_dot(const int16_t* bsums, const uint32_t* mins) {
-    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bsums));
-    __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(mins[1]), static_cast<int>(mins[0]));
-    // each min twice: 16 int16 lanes matching the 16 bsums
-    __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
-    return _mm256_madd_epi16(b, m16);
-}
-
 template <bool kFive>
 inline float dot_k4_k5(const void* w, const void* a, int64_t n) {
     const block_q8_K* y = static_cast<const block_q8_K*>(a);

@@ -41,9 +41,6 @@ float dot_f32(const void* w, const void* a, int64_t n) {
     return sum;
 }
 
-// VNNI: unsigned x signed int8, 4 products summed into each int32 lane.
-inline __m256i dpbusd(__m256i acc, __m256i u, __m256i s) { return _mm256_dpbusd_epi32(acc, u, s); }
-
 float dot_q8_0(const void* w, const void* a, int64_t n) {
     const block_q8_0* x = static_cast<const block_q8_0*>(w);
     const block_q8_0* y = static_cast<const block_q8_0*>(a);
@@ -53,7 +50,7 @@ float dot_q8_0(const void* w, const void* a, int64_t n) {
         __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs));
         __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].qs));
         // |x| * sign(y, x) keeps the product's sign with an unsigned left operand
-        __m256i s = dpbusd(_mm256_setzero_si256(), _mm256_abs_epi8(qx), _mm256_sign_epi8(qy, qx));
+        __m256i s = dot_i8_acc(_mm256_setzero_si256(), _mm256_abs_epi8(qx), _mm256_sign_epi8(qy, qx));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(h(x[b].d) * h(y[b].d)), _mm256_cvtepi32_ps(s), acc);
     }
     return hsum(acc);
@@ -92,9 +89,7 @@ float dot_q4_k(const void* w, const void* a, int64_t n) {
             __m512i shi = _mm512_inserti64x4(_mm512_set1_epi32(sc[2 * c + 1]), _mm256_set1_epi32(sc[2 * c + 3]), 1);
             sumi = _mm512_add_epi32(sumi, _mm512_add_epi32(_mm512_mullo_epi32(dlo, slo), _mm512_mullo_epi32(dhi, shi)));
         }
-        __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[b].bsums));
-        __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(sm[3]), static_cast<int>(sm[2]));
-        __m256i mins = _mm256_madd_epi16(bs, _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8)));
+        __m256i mins = mins_dot(y[b].bsums, sm + 2);
         const float dy = y[b].d;
         acc = _mm512_fmadd_ps(_mm512_set1_ps(dy * h(x[b].d)), _mm512_cvtepi32_ps(sumi), acc);
         acc_m = _mm256_fmadd_ps(_mm256_set1_ps(dy * h(x[b].dmin)), _mm256_cvtepi32_ps(mins), acc_m);

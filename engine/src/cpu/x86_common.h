@@ -32,5 +32,14 @@ inline void unpack_k4_scales(const uint8_t* packed, uint32_t out[4]) {
     out[3] = ((u[2] >> 4) & kmask2) | (((u[1] >> 6) & kmask3) << 4);  // mins 4-7
 }
 
+// sum over g of (bsums[2g] + bsums[2g+1]) * mins[g], as 8 int32 lanes
+inline __m256i mins_dot(const int16_t* bsums, const uint32_t* mins) {
+    __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bsums));
+    __m128i m8 = _mm_set_epi32(0, 0, static_cast<int>(mins[1]), static_cast<int>(mins[0]));
+    // each min twice: 16 int16 lanes matching the 16 bsums
+    __m256i m16 = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(m8, m8));
+    return _mm256_madd_epi16(b, m16);
+}
+
 } // namespace
 } // namespace ponder::cpu
