@@ -78,7 +78,7 @@ int cmd_bench(const std::vector<std::string>& argv) {
     const double weights_mb = static_cast<double>(model_weights_bytes(*l.model)) / 1e6;
     if (args.has("json")) {
         nlohmann::ordered_json j;
-        j["model"] = args.get("model");
+        j["model"] = model_path(args);
         j["backend"] = model_backend_description(*l.model);
         j["n_prompt"] = n_prompt;
         j["n_gen"] = n_gen;
@@ -94,9 +94,9 @@ int cmd_bench(const std::vector<std::string>& argv) {
         std::puts(j.dump(2).c_str());
     } else {
         std::printf("%-40s %12s %18s\n", "model", "test", "tokens/s");
-        std::printf("%-40s %12s %11.2f ± %.2f\n", args.get("model").c_str(), ("pp" + std::to_string(n_prompt)).c_str(), pps.mean, pps.sd);
+        std::printf("%-40s %12s %11.2f ± %.2f\n", model_path(args).c_str(), ("pp" + std::to_string(n_prompt)).c_str(), pps.mean, pps.sd);
         if (n_gen > 0)
-            std::printf("%-40s %12s %11.2f ± %.2f   (%.1f GB/s of weights)\n", args.get("model").c_str(),
+            std::printf("%-40s %12s %11.2f ± %.2f   (%.1f GB/s of weights)\n", model_path(args).c_str(),
                         ("tg" + std::to_string(n_gen)).c_str(), tgs.mean, tgs.sd, tgs.mean * weights_mb / 1e3);
         std::printf("peak RSS %.1f MB (weights %.1f MB)\n", static_cast<double>(peak_rss) / 1e6, weights_mb);
     }

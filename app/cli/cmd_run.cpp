@@ -16,28 +16,6 @@ void on_sigint(int) {
 }
 } // namespace
 
-// The prompt as token ids: a user message in the model's chat template, or (--raw) the text
-// as-is with special tokens recognised and BOS as the vocabulary asks.
-std::vector<int32_t> prompt_tokens(const Model& model, const std::string& text, bool raw, bool& opens_think) {
-    const Tokenizer& tok = model_tokenizer(model);
-    if (raw) {
-        std::string trimmed = text;
-        while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) trimmed.pop_back();
-        opens_think = trimmed.size() >= 7 && trimmed.compare(trimmed.size() - 7, 7, "<think>") == 0;
-        return tok.encode(text, /*allow_special=*/true, /*add_bos=*/true);
-    }
-    ChatTemplateKind kind = model_chat_template(model);
-    if (kind == ChatTemplateKind::Unsupported)
-        throw CommandError(model_chat_template_error(model) + " (use --raw to send text as-is)");
-    ChatRenderOptions ro;
-    ro.think_prefix = kind == ChatTemplateKind::DeepSeekR1;
-    opens_think = ro.think_prefix;
-    std::vector<int32_t> ids;
-    std::string error;
-    if (!chat_render_tokens(tok, {{"user", text}}, ro, ids, error)) throw CommandError(error);
-    return ids;
-}
-
 int cmd_run(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());

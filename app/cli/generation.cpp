@@ -1,6 +1,8 @@
 #include "generation.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <unistd.h>
 
 namespace ponder::cli {
@@ -67,6 +69,42 @@ void StreamPrinter::finish() {
     std::fputs("\n", stdout);
 }
 
+// The prompt as token ids: a user message in the model's chat template, or (--raw) the text
+// as-is with special tokens recognised and BOS as the vocabulary asks.
+std::vector<int32_t> prompt_tokens(const Model& model, const std::string& text, bool raw, bool& opens_think) {
+    const Tokenizer& tok = model_tokenizer(model);
+    if (raw) {
+        std::string trimmed = text;
+        while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == ' ')) trimmed.pop_back();
+        opens_think = trimmed.size() >= 7 && trimmed.compare(trimmed.size() - 7, 7, "<think>") == 0;
+        return tok.encode(text, /*allow_special=*/true, /*add_bos=*/true);
+    }
+    ChatTemplateKind kind = model_chat_template(model);
+    if (kind == ChatTemplateKind::Unsupported)
+        throw CommandError(model_chat_template_error(model) + " (use --raw to send text as-is)");
+    ChatRenderOptions ro;
+    ro.think_prefix = kind == ChatTemplateKind::DeepSeekR1;
+    opens_think = ro.think_prefix;
+    std::vector<int32_t> ids;
+    std::string error;
+    if (!chat_render_tokens(tok, {{"user", text}}, ro, ids, error)) throw CommandError(error);
+    return ids;
+}
+
+std::string model_path(const Args& args) {
+    if (args.has("model")) return args.get("model");
+    namespace fs = std::filesystem;
+    std::vector<fs::path> candidates;
+    if (const char* env = std::getenv("PONDER_DEMO_MODEL")) candidates.emplace_back(env);
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share/ponder/models" / kDemoModelFile);
+    candidates.push_back(fs::path(PONDER_RESOURCES_DIR) / "models" / kDemoModelFile);
+    for (const fs::path& p : candidates)
+        if (fs::is_regular_file(p, ec)) return p.string();
+    throw UsageError("no --model given and the bundled demo model (" + std::string(kDemoModelFile) + ") was not found");
+}
+
 Loaded load_model_and_session(const Args& args, bool quiet) {
     ModelOptions mo;
     mo.n_threads = parse_int(args, "threads", 0);
@@ -76,7 +114,7 @@ Loaded load_model_and_session(const Args& args, bool quiet) {
     if (mo.n_threads < 0) throw UsageError("--threads must be positive");
     std::string error;
     Loaded l;
-    l.model = model_load(args.require("model"), mo, error);
+    l.model = model_load(model_path(args), mo, error);
     if (!l.model) throw CommandError(error);
     SessionOptions so;
     so.n_ctx = parse_int(args, "ctx", 0);
@@ -88,7 +126,7 @@ Loaded load_model_and_session(const Args& args, bool quiet) {
     if (!l.session) throw CommandError(error);
     if (!quiet) {
         const ModelHparams& hp = model_hparams(*l.model);
-        std::fprintf(stderr, "ponder: %s, %s, %lld layers, context %d, %s\n", args.get("model").c_str(), hp.arch.c_str(),
+        std::fprintf(stderr, "ponder: %s, %s, %lld layers, context %d, %s\n", model_path(args).c_str(), hp.arch.c_str(),
                      static_cast<long long>(hp.n_layer), l.session->n_ctx(), model_backend_description(*l.model).c_str());
     }
     return l;

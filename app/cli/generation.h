@@ -19,9 +19,19 @@ struct Loaded {
     std::unique_ptr<Session> session;
 };
 
-// Loads --model with --threads/--backend and creates a session with --ctx; logs to stderr.
+// The bundled demo model, used when --model is not given: $PONDER_DEMO_MODEL, then the installed
+// copy (<prefix>/share/ponder/models), then the source tree's resources/ (running from a build).
+inline constexpr const char* kDemoModelFile = "ponder-demo.gguf";
+std::string model_path(const Args& args);
+
+// Loads --model (or the demo model) with --threads/--backend and creates a session with --ctx; logs to stderr.
 Loaded load_model_and_session(const Args& args, bool quiet);
 SamplerParams sampler_from_args(const Args& args);
+
+// The prompt as token ids: a user message in the model's chat template, or (raw) the text as-is
+// with special tokens recognised and BOS as the vocabulary asks. Sets opens_think when the prompt
+// ends inside an opened "<think>".
+std::vector<int32_t> prompt_tokens(const Model& model, const std::string& text, bool raw, bool& opens_think);
 
 // Streams reasoning and answer pieces to stdout: reasoning dimmed on a terminal, fenced by
 // <think> tags otherwise.

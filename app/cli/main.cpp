@@ -22,6 +22,9 @@ const char* kUsage =
     "                                          one reply, streamed (reasoning dimmed) or as JSON\n"
     "  chat --model PATH [--system TEXT] [sampling options]\n"
     "                                          interactive chat; Ctrl-C stops the current answer\n"
+    "  eval --model PATH --suite FILE.jsonl [--samples K] [--temp T] [--top-p P] [--max-tokens N]\n"
+    "       [--limit N] [--json]       accuracy and pass@1 on {\"prompt\", \"answer\"} lines; greedy\n"
+    "                                          with one sample, R1's temperature 0.6 / top-p 0.95 with K\n"
     "  bench --model PATH [-p 512] [-n 128] [-r 3] [--threads N] [--json]\n"
     "                                          prompt and generation tokens/s, peak memory\n"
     "  --version                               print the version\n";
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
         if (command == "run") return cmd_run(args);
         if (command == "bench") return cmd_bench(args);
         if (command == "chat") return cmd_chat(args);
+        if (command == "eval") return cmd_eval(args);
         throw UsageError("unknown command '" + command + "' (see ponder-cli --help)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "ponder-cli: %s\n", e.what());
