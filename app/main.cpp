@@ -9,6 +9,7 @@
 #include <cstring>
 
 Q_IMPORT_QML_PLUGIN(PonderPlugin)
+Q_IMPORT_QML_PLUGIN(Ponder_CorePlugin)
 
 int main(int argc, char* argv[]) {
     // Answered before Qt starts, so it works without a display.

@@ -1,0 +1,3 @@
+# Models: the local model library, discovery, downloads, memory estimates.
+target_sources(ponder_app_core PRIVATE
+)
