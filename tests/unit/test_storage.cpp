@@ -70,6 +70,8 @@ TEST(Storage, RefusesNewerSchemaAndLeavesItUntouched) {
 TEST(Storage, NotADatabase) {
     std::string path = temp_path("garbage.db"), err;
     std::ofstream(path) << std::string(8192, 'x');
-    EXPECT_EQ(Database::open(path, err), nullptr);
-    EXPECT_NE(err.find("not a Ponder database or corrupt"), std::string::npos) << err;
+    OpenFailure why = OpenFailure::None;
+    EXPECT_EQ(Database::open(path, err, &why), nullptr);
+    EXPECT_EQ(why, OpenFailure::Corrupt);
+    EXPECT_NE(err.find("damaged or not a database"), std::string::npos) << err;
 }
