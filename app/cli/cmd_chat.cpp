@@ -2,6 +2,7 @@
 // back), reasoning dimmed, Ctrl-C stops the current answer and keeps the program.
 #include "args.h"
 #include "commands.h"
+#include "conversation_saver.h"
 #include "generation.h"
 
 #include <csignal>
@@ -24,10 +25,13 @@ int cmd_chat(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"system", "n-predict"});
-    Args args(argv, {}, options);
+    options.insert(kSaveOptions.begin(), kSaveOptions.end());
+    Args args(argv, kSaveFlags, options);
     GenerateOptions go;
     go.sampler = sampler_from_args(args);
     go.n_predict = parse_int(args, "n-predict", -1);
+    std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);  // one conversation per chat
+    if (saver) saver->set_settings({model_file_name(args), "local", args.get("system"), sampling_json(go.sampler)});
     Loaded l = load_model_and_session(args, false);
     ChatTemplateKind kind = model_chat_template(*l.model);
     if (kind == ChatTemplateKind::Unsupported) throw CommandError(model_chat_template_error(*l.model));
@@ -51,12 +55,17 @@ int cmd_chat(const std::vector<std::string>& argv) {
         std::string error;
         if (!chat_render_tokens(model_tokenizer(*l.model), messages, ro, prompt, error)) throw CommandError(error);
         StreamPrinter printer;
+        if (saver) saver->begin_turn(line, model_file_name(args));
         g_generating = 1;
-        GenerateResult r = l.session->generate(prompt, go, [&](const Event& e) { printer.piece(e); });
+        GenerateResult r = l.session->generate(prompt, go, [&](const Event& e) {
+            printer.piece(e);
+            if (saver) saver->piece(e);
+        });
         g_generating = 0;
         if (r.reason == StopReason::Cancelled) std::fputs(" [stopped]", stdout);
         printer.finish();
         if (r.reason == StopReason::Error) std::fprintf(stderr, "ponder-cli: error: %s\n", r.error.c_str());
+        if (saver) saver->finish(r);
         // The reply joins the conversation; the template drops its reasoning in later turns.
         messages.push_back({"assistant", r.reasoning.empty() ? r.answer : "<think>\n" + r.reasoning + "</think>\n\n" + r.answer});
     }

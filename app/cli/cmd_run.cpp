@@ -1,6 +1,7 @@
 // ponder-cli run: one prompt, streamed to the terminal or returned as one JSON object.
 #include "args.h"
 #include "commands.h"
+#include "conversation_saver.h"
 #include "generation.h"
 
 #include <csignal>
@@ -20,7 +21,10 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"prompt", "prompt-file", "n-predict"});
-    Args args(argv, {"raw", "json", "quiet"}, options);
+    options.insert(kSaveOptions.begin(), kSaveOptions.end());
+    std::set<std::string> flags = {"raw", "json", "quiet"};
+    flags.insert(kSaveFlags.begin(), kSaveFlags.end());
+    Args args(argv, flags, options);
     if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
     if (args.has("prompt") == args.has("prompt-file")) throw UsageError("give exactly one of --prompt or --prompt-file");
     std::string text = args.has("prompt") ? args.get("prompt") : read_text_file(args.get("prompt-file"));
@@ -28,13 +32,21 @@ int cmd_run(const std::vector<std::string>& argv) {
     go.sampler = sampler_from_args(args);
     go.n_predict = parse_int(args, "n-predict", -1);
     const bool json = args.has("json");
+    if (args.has("raw") && (args.has("db") || args.has("save")))
+        throw UsageError("--raw text is not a conversation; it cannot be saved with --db or --save");
+    std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);  // before the long model load
 
     Loaded l = load_model_and_session(args, args.has("quiet"));
     std::vector<int32_t> prompt = prompt_tokens(*l.model, text, args.has("raw"), go.prompt_opens_think);
+    if (saver) {
+        saver->set_settings({model_file_name(args), "local", "", sampling_json(go.sampler)});
+        saver->begin_turn(text, model_file_name(args));
+    }
 
     StreamPrinter printer;
     auto on_event = [&](const Event& e) {
         if (!json) printer.piece(e);  // errors are reported once, by the CommandError below
+        if (saver) saver->piece(e);
     };
     g_running = l.session.get();
     std::signal(SIGINT, on_sigint);
@@ -42,6 +54,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::signal(SIGINT, SIG_DFL);
     g_running = nullptr;
     if (!json && printer.printed()) printer.finish();
+    if (saver) saver->finish(r);
     const GenerationStats& st = r.stats;
     if (!args.has("quiet") && r.reason != StopReason::Error)
         std::fprintf(stderr, "ponder: prompt %d tokens (%d evaluated) in %.0f ms, %d tokens in %.0f ms (%.1f tok/s), stop: %s\n",
@@ -62,6 +75,10 @@ int cmd_run(const std::vector<std::string>& argv) {
                         {"generated_tokens", st.generated_tokens},
                         {"first_token_ms", st.first_token_ms}};
         if (!r.error.empty()) j["error"] = r.error;
+        if (saver) {
+            j["conversation_id"] = saver->conversation_id();
+            j["message_id"] = saver->answer_id();
+        }
         std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     }
     if (r.reason == StopReason::Error) throw CommandError(r.error);

@@ -105,6 +105,8 @@ std::string model_path(const Args& args) {
     throw UsageError("no --model given and the bundled demo model (" + std::string(kDemoModelFile) + ") was not found");
 }
 
+std::string model_file_name(const Args& args) { return std::filesystem::path(model_path(args)).filename().string(); }
+
 Loaded load_model_and_session(const Args& args, bool quiet) {
     ModelOptions mo;
     mo.n_threads = parse_int(args, "threads", 0);

@@ -23,6 +23,7 @@ struct Loaded {
 // copy (<prefix>/share/ponder/models), then the source tree's resources/ (running from a build).
 inline constexpr const char* kDemoModelFile = "ponder-demo.gguf";
 std::string model_path(const Args& args);
+std::string model_file_name(const Args& args);  // model_path's last component, as conversations record it
 
 // Loads --model (or the demo model) with --threads/--backend and creates a session with --ctx; logs to stderr.
 Loaded load_model_and_session(const Args& args, bool quiet);

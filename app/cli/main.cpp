@@ -19,14 +19,28 @@ const char* kUsage =
     "                                          token ids of a text, as a JSON array\n"
     "  run --model PATH (--prompt TEXT | --prompt-file F) [--raw] [--n-predict N] [--json]\n"
     "      [--temp T --top-k K --top-p P --min-p P --repeat-penalty R --seed S] [--ctx N] [--threads N]\n"
-    "                                          one reply, streamed (reasoning dimmed) or as JSON\n"
-    "  chat --model PATH [--system TEXT] [sampling options]\n"
+    "      [--db PATH | --save]                one reply, streamed (reasoning dimmed) or as JSON\n"
+    "  chat --model PATH [--system TEXT] [sampling options] [--db PATH | --save]\n"
     "                                          interactive chat; Ctrl-C stops the current answer\n"
+    "      run and chat save nothing unless --db PATH (that database) or --save (the app's) is given;\n"
+    "      the conversation then shows up in the app\n"
     "  eval --model PATH --suite FILE.jsonl [--samples K] [--temp T] [--top-p P] [--max-tokens N]\n"
     "       [--limit N] [--json]       accuracy and pass@1 on {\"prompt\", \"answer\"} lines; greedy\n"
     "                                          with one sample, R1's temperature 0.6 / top-p 0.95 with K\n"
     "  bench --model PATH [-p 512] [-n 128] [-r 3] [--threads N] [--json]\n"
     "                                          prompt and generation tokens/s, peak memory\n"
+    "  history list [--limit N] [--offset N]   conversations, pinned first, then most recent\n"
+    "  history show ID                         one conversation's current branch\n"
+    "  history search WORDS [--reasoning] [--limit N]\n"
+    "                                          full-text search (titles, messages, thoughts)\n"
+    "  history export [ID...] [--format json|md|jsonl] [--output FILE]\n"
+    "                                          all or some conversations; jsonl: training triples\n"
+    "  history import FILE                     a JSON export; all or nothing\n"
+    "  history delete ID                       delete a conversation and all its messages\n"
+    "  history check                           SQLite's integrity check of the database\n"
+    "  history move-aside                      rename a damaged database so a new one can start\n"
+    "      history works on the app's database ($XDG_DATA_HOME/ponder/ponder.db) or --db PATH;\n"
+    "      --json prints JSON\n"
     "  --version                               print the version\n";
 
 } // namespace
@@ -54,6 +68,7 @@ int main(int argc, char** argv) {
         if (command == "bench") return cmd_bench(args);
         if (command == "chat") return cmd_chat(args);
         if (command == "eval") return cmd_eval(args);
+        if (command == "history") return cmd_history(args);
         throw UsageError("unknown command '" + command + "' (see ponder-cli --help)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "ponder-cli: %s\n", e.what());

@@ -73,6 +73,21 @@ if [[ -f $qwen/tokenizer.json ]]; then
     printf 'Hi\nAnd again\n' >"$work/chat_in.txt"
     check "chat two turns" 0 '^> .*</think>.*> .*</think>' 'Type a message' -- \
         bash -c "tr -d '\n' < /dev/null; \"$cli\" chat --model \"$tiny\" --n-predict 4 --temp 0 < \"$work/chat_in.txt\" | tr '\n' ' '"
+
+    # Saving: run and chat with --db write the conversation the app will show.
+    db=$work/saved.db
+    check "run db" 0 '"stop_reason":"length",.*"conversation_id":1,"message_id":2\}$' - -- \
+        "$cli" run --model "$tiny" --prompt "Hello there" --n-predict 4 --temp 0 --json --quiet --db "$db"
+    check "run db show" 0 '^\[user\]$' - -- "$cli" history show 1 --db "$db"
+    check "run db saved" 0 '"title":"Hello there","updated_at":"[0-9T:.-]+Z","pinned":false,"model":"tiny.gguf","message_count":2' - -- \
+        "$cli" history list --json --db "$db"
+    check "run db stats" 0 '"generated_tokens":4' - -- "$cli" history export 1 --db "$db"
+    check "run raw db" 2 - '--raw text is not a conversation' -- "$cli" run --model "$tiny" --raw --prompt x --db "$db"
+    check "chat db" 0 '>' 'Type a message' -- \
+        bash -c "\"$cli\" chat --model \"$tiny\" --n-predict 4 --temp 0 --system 'Be brief.' --db \"$db\" < \"$work/chat_in.txt\""
+    check "chat db saved" 0 '^\[\{"id":2,"title":"Hi",.*"message_count":4,' - -- "$cli" history list --json --db "$db"
+    check "chat db system" 0 '"messages":\[\{"role":"system","content":"Be brief."\},\{"role":"user","content":"Hi"' - -- \
+        "$cli" history show 2 --json --db "$db"
 else
     echo "FAIL: peer vocabularies missing (run packaging/install-peers.sh)"
     fail=$((fail + 1))
@@ -90,6 +105,53 @@ head -c 100 "$work/qwen.gguf" >"$work/trunc.gguf" 2>/dev/null
 check "truncated" 1 - 'truncated|impossible' -- "$cli" tokenize --model "$work/trunc.gguf" hi
 "$tool" write-seeds "$work" && check "no tokenizer" 1 - "unsupported architecture|tokenizer" -- "$cli" tokenize --model "$work/seed_v3.gguf" hi
 check "both text and file" 2 - 'either TEXT or --file' -- "$cli" tokenize --model x --file y z
+
+# history: the conversations database (--db here; the app's own file otherwise).
+hdb=$work/history.db
+cat >"$work/import.json" <<'JSON'
+{"format": "ponder-conversations", "version": 1, "conversations": [
+ {"title": "Walrus facts", "messages": [{"role": "system", "content": "Be brief."},
+   {"role": "user", "content": "How heavy is a walrus?"},
+   {"role": "assistant", "content": "About a tonne.", "reasoning_content": "Between 800 and 1700 kg."}]},
+ {"title": "Pinned one", "pinned": true, "messages": [{"role": "user", "content": "hello"}]}]}
+JSON
+check "history empty" 0 - - -- "$cli" history list --db "$hdb"
+check "history import" 0 '^imported 2 conversations \(3 messages\): 1, 2$' - -- "$cli" history import "$work/import.json" --db "$hdb"
+check "history list" 0 '^\*     2 .* 1 msgs  Pinned one$' - -- "$cli" history list --db "$hdb"
+check "history list json" 0 '^\[\{"id":2,.*\{"id":1,"title":"Walrus facts",.*"message_count":2,"preview":"About a tonne."\}\]$' - -- \
+    "$cli" history list --json --db "$hdb"
+check "history show" 0 '^About a tonne.$' - -- "$cli" history show 1 --db "$hdb"
+check "history search" 0 '^     1  user #1 +How heavy is a \[walrus\]\?$' - -- "$cli" history search walrus --db "$hdb"
+check "history search reasoning" 0 '"message_id":2,"role":"assistant","snippet":"Between \[800\]' - -- \
+    "$cli" history search 800 --reasoning --json --db "$hdb"
+check "history search no reasoning" 0 '^\[\]$' - -- "$cli" history search 800 --json --db "$hdb"
+check "history export md" 0 '<summary>Thinking</summary>' - -- "$cli" history export 1 --format md --db "$hdb"
+check "history export jsonl" 0 '^\{"prompt":"How heavy is a walrus\?","reasoning":"Between 800 and 1700 kg.","answer":"About a tonne.",' - -- \
+    "$cli" history export --format jsonl --db "$hdb"
+check "history export file" 0 - - -- "$cli" history export --output "$work/all.json" --db "$hdb"
+check "history reimport" 0 '^imported 2 conversations \(3 messages\): 3, 4$' - -- "$cli" history import "$work/all.json" --db "$hdb"
+check "history bad format" 2 - "--format must be json, md or jsonl" -- "$cli" history export --format csv --db "$hdb"
+printf '{"format": "ponder-conversations", "version": 1, "conversations": [{"messages": [{"role": "tool", "content": "x"}]}]}' >"$work/bad.json"
+check "history import bad" 1 - 'bad.json: conversations\[0\].messages\[0\].role: expected "user" or "assistant", got "tool"' -- \
+    "$cli" history import "$work/bad.json" --db "$hdb"
+check "history import nothing" 0 '^4$' - -- bash -c "\"$cli\" history list --json --db \"$hdb\" | grep -o '\"id\":' | wc -l"
+check "history list page" 0 '^\[\{"id":1,' - -- "$cli" history list --json --limit 1 --offset 3 --db "$hdb"
+check "history delete" 0 '^deleted conversation 3$' - -- "$cli" history delete 3 --db "$hdb"
+check "history delete again" 1 - 'no conversation 3' -- "$cli" history delete 3 --db "$hdb"
+check "history bad id" 2 - "expected a conversation id" -- "$cli" history show abc --db "$hdb"
+check "history check" 0 '^ok$' - -- "$cli" history check --db "$hdb"
+check "history no subcommand" 2 - 'history needs a subcommand' -- "$cli" history
+check "history unknown" 2 - "unknown history subcommand 'frob'" -- "$cli" history frob
+head -c 8192 /dev/urandom >"$work/broken.db"
+check "history corrupt" 1 - 'broken.db: the file is damaged or not a database .*move-aside --db' -- "$cli" history list --db "$work/broken.db"
+check "history move aside" 0 'moved .*broken.db to .*broken.db.corrupt-' - -- "$cli" history move-aside --db "$work/broken.db"
+check "history after move" 0 - - -- "$cli" history list --db "$work/broken.db"
+check "history default path" 0 - - -- env XDG_DATA_HOME="$work/xdg" "$cli" history list
+if [[ -f $work/xdg/ponder/ponder.db ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: no database at the XDG path"; fi
+if command -v python3 >/dev/null; then
+    python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=99'); c.commit()" "$hdb"
+    check "history newer schema" 1 - 'written by a newer Ponder \(schema 99' -- "$cli" history list --db "$hdb"
+fi
 
 echo "$pass passed, $fail failed"
 ((fail == 0))
