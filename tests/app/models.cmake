@@ -1,0 +1,12 @@
+# Models: the library and its list model, discovery, metadata and memory estimates, the loader,
+# per-model settings, the catalogue and downloads (against a local HTTP server), the page's QML.
+set(_models_fixtures model_test_fixtures.cpp model_test_fixtures.h)
+
+# tests/ turns AUTOMOC off for its plain C++ targets; these test classes need moc.
+function(ponder_models_test name)
+  ponder_qt_test(${name} ${ARGN})
+  set_target_properties(${name} PROPERTIES AUTOMOC ON)
+endfunction()
+
+ponder_models_test(test_model_info test_model_info.cpp ${_models_fixtures})
+ponder_models_test(test_model_discovery test_model_discovery.cpp)
