@@ -10,3 +10,6 @@ endfunction()
 
 ponder_models_test(test_model_info test_model_info.cpp ${_models_fixtures})
 ponder_models_test(test_model_discovery test_model_discovery.cpp)
+ponder_models_test(test_model_settings test_model_settings.cpp ${_models_fixtures})
+ponder_models_test(test_model_library test_model_library.cpp ${_models_fixtures})
+ponder_models_test(test_model_loader test_model_loader.cpp ${_models_fixtures})

@@ -1,0 +1,104 @@
+// Per-model settings: DeepSeek's recommended defaults for R1, values kept per model path and
+// clamped to valid ranges, and the QML-facing editor that saves each change.
+#include "model_test_fixtures.h"
+#include "models/library_store.h"
+#include "models/model_library.h"
+#include "models/model_settings.h"
+#include "models/model_settings_editor.h"
+
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace ponder::app;
+
+class TestModelSettings : public QObject {
+    Q_OBJECT
+
+private slots:
+    void r1Defaults() {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath("s.ini"), QSettings::IniFormat);
+        ModelSettingsStore store(&settings, 6);
+        const ModelSettings s = store.settings("/models/a.gguf");
+        QCOMPARE(s.temperature, 0.6);
+        QCOMPARE(s.topP, 0.95);
+        QCOMPARE(s.topK, 0);
+        QCOMPARE(s.minP, 0.0);
+        QCOMPARE(s.systemPrompt, QString());  // R1: no system prompt
+        QCOMPARE(s.threads, 6);                // physical cores, as given
+        QCOMPARE(s.contextLength, 8192);
+        QCOMPARE(s.effectiveContext(2048), 2048);
+        QCOMPARE(s.effectiveContext(131072), 8192);
+        QCOMPARE(s.effectiveContext(0), 8192);
+        const ponder::SamplerParams p = s.samplerParams();
+        QCOMPARE(p.temperature, 0.6f);
+        QCOMPARE(p.top_p, 0.95f);
+    }
+
+    void keptPerModelAndClamped() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("s.ini");
+        {
+            QSettings settings(file, QSettings::IniFormat);
+            ModelSettingsStore store(&settings, 4);
+            QSignalSpy changed(&store, &ModelSettingsStore::settingsChanged);
+            ModelSettings s = store.settings("/m/a.gguf");
+            s.temperature = 5;         // clamped to 2
+            s.topP = -1;               // clamped to 0
+            s.contextLength = 10;      // at least 256
+            s.systemPrompt = "Be brief.";
+            s.threads = 100000;        // at most what the machine has
+            store.setSettings("/m/a.gguf", s);
+            QCOMPARE(changed.count(), 1);
+            QCOMPARE(changed[0][0].toString(), QStringLiteral("/m/a.gguf"));
+        }
+        QSettings settings(file, QSettings::IniFormat);
+        ModelSettingsStore store(&settings, 4);
+        const ModelSettings a = store.settings("/m/a.gguf");
+        QCOMPARE(a.temperature, 2.0);
+        QCOMPARE(a.topP, 0.0);
+        QCOMPARE(a.contextLength, ModelSettings::kMinContext);
+        QCOMPARE(a.systemPrompt, QStringLiteral("Be brief."));
+        QVERIFY(a.threads >= 1 && a.threads <= store.maxThreads());
+        QCOMPARE(store.settings("/m/b.gguf"), store.defaults());  // another model is untouched
+        store.reset("/m/a.gguf");
+        QCOMPARE(store.settings("/m/a.gguf"), store.defaults());
+    }
+
+    void editorForQml() {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath("s.ini"), QSettings::IniFormat);
+        SettingsLibraryStore libraryStore(&settings);
+        ModelSettingsStore store(&settings, 2);
+        ModelLibrary library(&libraryStore, &store);
+        const QString path = dir.filePath("tiny.gguf");
+        QVERIFY(ponder::test::writeTinyModel(path, {}));
+        library.addFile(path, ModelSource::Added);
+        QVERIFY(QTest::qWaitFor([&] { return !library.busy(); }, 5000));
+
+        ModelSettingsEditor editor;
+        QSignalSpy values(&editor, &ModelSettingsEditor::valuesChanged);
+        editor.setLibrary(&library);
+        editor.setModelPath(path);
+        QVERIFY(editor.isDefault());
+        QCOMPARE(editor.maxContextLength(), 2048);  // the model's trained context
+        QCOMPARE(editor.contextLength(), 2048);
+        values.clear();
+        editor.setTemperature(0.7);
+        QCOMPARE(values.count(), 1);
+        QCOMPARE(store.settings(path).temperature, 0.7);  // saved at once
+        editor.setContextLength(100000);                  // capped by the model
+        QCOMPARE(editor.contextLength(), 2048);
+        editor.setTopK(-3);
+        QCOMPARE(editor.topK(), 0);
+        QVERIFY(!editor.isDefault());
+        editor.resetToDefaults();
+        QVERIFY(editor.isDefault());
+        QCOMPARE(editor.temperature(), 0.6);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelSettings)
+#include "test_model_settings.moc"
