@@ -14,3 +14,5 @@ ponder_models_test(test_model_settings test_model_settings.cpp ${_models_fixture
 ponder_models_test(test_model_library test_model_library.cpp ${_models_fixtures})
 ponder_models_test(test_model_loader test_model_loader.cpp ${_models_fixtures})
 ponder_models_test(test_download test_download.cpp download_test_server.cpp download_test_server.h ${_models_fixtures})
+ponder_models_test(test_models_page test_models_page.cpp ${_models_fixtures})
+target_link_libraries(test_models_page PRIVATE ponder_ui ponder_uiplugin ponder_app_coreplugin Qt6::Quick)

@@ -1,0 +1,140 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Ponder.Core
+
+// One local model: what it is, whether it fits, what is wrong with it, and what can be done.
+Frame {
+    id: card
+
+    required property ModelLoader loader
+    required property string name
+    required property string path
+    required property string architecture
+    required property string parameterCount
+    required property string quantization
+    required property real fileSize
+    required property real contextLength
+    required property int chosenContext
+    required property real memoryNeeded
+    required property real memoryAvailable
+    required property real memoryTotal
+    required property int memoryFit
+    required property string source
+    required property string error
+    required property bool isLoaded
+    required property bool reading
+    required property bool removable
+    required property bool canLoad
+    required property bool isLoading
+
+    signal settingsRequested(string path, string name)
+    signal removeRequested(string path)
+
+    Accessible.role: Accessible.ListItem
+    Accessible.name: name
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 6
+
+        RowLayout {
+            Layout.fillWidth: true
+            Label {
+                Layout.fillWidth: true
+                text: card.name
+                font.bold: true
+                elide: Text.ElideMiddle
+            }
+            Label {
+                text: card.isLoaded ? qsTr("Active") : card.source
+                padding: 3
+                leftPadding: 8
+                rightPadding: 8
+                background: Rectangle { radius: 8; color: card.isLoaded ? "#2e7d32" : card.palette.mid; opacity: 0.35 }
+            }
+        }
+        Label {
+            Layout.fillWidth: true
+            visible: !card.reading
+            opacity: 0.8
+            elide: Text.ElideRight
+            text: {
+                let parts = []
+                for (const part of [card.architecture, card.parameterCount, card.quantization,
+                                    Qt.locale().formattedDataSize(card.fileSize, 1)])
+                    if (part.length > 0) parts.push(part)
+                if (card.contextLength > 0)
+                    parts.push(qsTr("context %1 of %2 tokens").arg(card.chosenContext).arg(card.contextLength))
+                return parts.join(" · ")
+            }
+        }
+        Label {
+            visible: card.reading
+            text: qsTr("Reading the model's header…")
+            opacity: 0.7
+        }
+        MemoryBar {
+            Layout.fillWidth: true
+            visible: !card.reading && card.error.length === 0
+            needed: card.memoryNeeded
+            available: card.memoryAvailable
+            total: card.memoryTotal
+            fit: card.memoryFit
+        }
+        Label {
+            Layout.fillWidth: true
+            visible: card.error.length > 0
+            text: card.error
+            wrapMode: Text.WordWrap
+            color: "#c62828"
+            Accessible.role: Accessible.AlertMessage
+            Accessible.name: text
+        }
+        ProgressBar {
+            Layout.fillWidth: true
+            visible: card.isLoading
+            indeterminate: !card.loader.progressKnown
+            value: card.loader.progress
+            Accessible.name: qsTr("Loading %1").arg(card.name)
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            Label {
+                Layout.fillWidth: true
+                text: card.path
+                elide: Text.ElideMiddle
+                opacity: 0.55
+                font.pointSize: card.font.pointSize * 0.85
+            }
+            Button {
+                visible: card.isLoading
+                text: qsTr("Cancel")
+                onClicked: card.loader.cancel()
+                Accessible.name: qsTr("Cancel loading %1").arg(card.name)
+            }
+            Button {
+                visible: !card.isLoading
+                enabled: card.isLoaded || card.canLoad
+                text: card.isLoaded ? qsTr("Unload") : qsTr("Load")
+                highlighted: !card.isLoaded
+                onClicked: card.isLoaded ? card.loader.unload() : card.loader.load(card.path)
+                Accessible.name: card.isLoaded ? qsTr("Unload %1").arg(card.name) : qsTr("Load %1").arg(card.name)
+            }
+            Button {
+                text: qsTr("Settings…")
+                enabled: !card.reading
+                onClicked: card.settingsRequested(card.path, card.name)
+                Accessible.name: qsTr("Settings of %1").arg(card.name)
+            }
+            Button {
+                visible: card.removable
+                text: qsTr("Remove")
+                onClicked: card.removeRequested(card.path)
+                Accessible.name: qsTr("Remove %1 from the list (the file stays on disk)").arg(card.name)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Removes it from this list; the file stays on disk.")
+            }
+        }
+    }
+}

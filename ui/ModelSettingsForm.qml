@@ -1,0 +1,129 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Ponder.Core
+
+// One model's settings. Every change is saved at once (ModelSettingsEditor clamps and stores).
+GridLayout {
+    id: form
+
+    required property ModelLibrary library
+    required property string modelPath
+
+    columns: 2
+    columnSpacing: 12
+    rowSpacing: 8
+
+    ModelSettingsEditor {
+        id: editor
+        library: form.library
+        modelPath: form.modelPath
+    }
+
+    // Sampling values are shown and edited in hundredths, since SpinBox counts in integers.
+    component Hundredths: SpinBox {
+        property real realValue
+        signal edited(real value)
+        from: 0
+        to: 200
+        stepSize: 5
+        editable: true
+        value: Math.round(realValue * 100)
+        textFromValue: (v, locale) => Number(v / 100).toLocaleString(locale, "f", 2)
+        valueFromText: (text, locale) => Math.round(Number.fromLocaleString(locale, text) * 100)
+        onValueModified: edited(value / 100)
+    }
+
+    Label { text: qsTr("Context length (tokens)") }
+    SpinBox {
+        from: 256
+        to: editor.maxContextLength
+        stepSize: 1024
+        editable: true
+        value: editor.contextLength
+        onValueModified: editor.contextLength = value
+        Accessible.name: qsTr("Context length in tokens")
+    }
+
+    Label { text: qsTr("Temperature") }
+    Hundredths {
+        realValue: editor.temperature
+        onEdited: v => editor.temperature = v
+        Accessible.name: qsTr("Temperature")
+    }
+
+    Label { text: qsTr("Top-p") }
+    Hundredths {
+        to: 100
+        realValue: editor.topP
+        onEdited: v => editor.topP = v
+        Accessible.name: qsTr("Top-p")
+    }
+
+    Label { text: qsTr("Top-k (0 = off)") }
+    SpinBox {
+        from: 0
+        to: 1000
+        editable: true
+        value: editor.topK
+        onValueModified: editor.topK = value
+        Accessible.name: qsTr("Top-k")
+    }
+
+    Label { text: qsTr("Min-p") }
+    Hundredths {
+        to: 100
+        stepSize: 1
+        realValue: editor.minP
+        onEdited: v => editor.minP = v
+        Accessible.name: qsTr("Min-p")
+    }
+
+    Label { text: qsTr("Threads") }
+    SpinBox {
+        from: 1
+        to: editor.maxThreads
+        value: editor.threads
+        onValueModified: editor.threads = value
+        Accessible.name: qsTr("Threads")
+    }
+
+    Label {
+        Layout.alignment: Qt.AlignTop
+        text: qsTr("System prompt")
+    }
+    ColumnLayout {
+        Layout.fillWidth: true
+        TextArea {
+            Layout.fillWidth: true
+            Layout.preferredHeight: 80
+            wrapMode: TextEdit.Wrap
+            text: editor.systemPrompt
+            placeholderText: qsTr("None (recommended for R1)")
+            onEditingFinished: editor.systemPrompt = text
+            Accessible.name: qsTr("System prompt")
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            opacity: 0.7
+            text: qsTr("DeepSeek recommends no system prompt for R1 models: any text here is put at the start of your first message instead.")
+        }
+    }
+
+    Label {
+        Layout.columnSpan: 2
+        Layout.fillWidth: true
+        wrapMode: Text.WordWrap
+        opacity: 0.7
+        text: qsTr("Defaults follow DeepSeek's advice for R1: temperature 0.6, top-p 0.95, no system prompt. The context length sets how much memory the conversation takes (see the model's memory bar).")
+    }
+    Button {
+        Layout.columnSpan: 2
+        Layout.alignment: Qt.AlignRight
+        enabled: !editor.isDefault
+        text: qsTr("Restore defaults")
+        onClicked: editor.resetToDefaults()
+        Accessible.name: qsTr("Restore the recommended defaults")
+    }
+}
