@@ -48,6 +48,18 @@ void ModelLibrary::refreshMemory() { m_models->setSystemMemory(readSystemMemory(
 
 const ModelInfo* ModelLibrary::find(const QString& path) const { return m_models->find(path); }
 
+QString ModelLibrary::preferredModelPath() const {
+    const ModelInfo* best = nullptr;
+    for (const ModelInfo& m : m_models->models()) {
+        // Metadata not read yet counts as usable: a bad file fails its load with a clear error.
+        const bool usable = (!m.metadataRead || m.metadata.ok()) && m.loadError.isEmpty() && QFileInfo::exists(m.path);
+        if (!usable) continue;
+        if (m.lastUsed.isValid() && (!best || !best->lastUsed.isValid() || m.lastUsed > best->lastUsed)) best = &m;
+        else if (!best && m.source == ModelSource::Bundled) best = &m;
+    }
+    return best ? best->path : QString();
+}
+
 int ModelLibrary::indexOfSameFile(const QString& path) const {
     // One stat for the new path; the listed ones were resolved when they were added.
     const QString c = canonical(path);

@@ -58,6 +58,10 @@ public:
     // a verified digest (downloads). Returns false when the path is not a .gguf file.
     bool addFile(const QString& path, ModelSource source, const QString& name = {}, const QString& sha256 = {});
 
+    // The model to load at start: the most recently used one that still looks usable, else the
+    // bundled demo (so the first message works offline); empty when there is neither.
+    Q_INVOKABLE QString preferredModelPath() const;
+
     // For ModelLoader: the model's entry, its last load error, and which one is active.
     const ModelInfo* find(const QString& path) const;
     void setLoadError(const QString& path, const QString& error);

@@ -248,6 +248,23 @@ private slots:
         QCOMPARE(f.role(b, ModelListModel::IsLoadedRole).toBool(), false);
     }
 
+    void preferredModelIsTheLastUsedElseTheBundledOne() {
+        Fixture f;
+        const QString bundled = f.tinyModel("demo.gguf"), a = f.tinyModel("a.gguf"), b = f.tinyModel("b.gguf");
+        QCOMPARE(f.library.preferredModelPath(), QString());
+        f.library.addBundled(bundled);
+        f.library.addFile(a, ModelSource::Added);
+        f.library.addFile(b, ModelSource::Added);
+        QVERIFY(waitIdle(f.library));
+        QCOMPARE(f.library.preferredModelPath(), bundled);  // first run
+        f.library.setLoadedPath(b);
+        QTest::qWait(5);
+        f.library.setLoadedPath(a);
+        QCOMPARE(f.library.preferredModelPath(), a);
+        f.library.setLoadError(a, "broken");
+        QCOMPARE(f.library.preferredModelPath(), b);
+    }
+
     // First run: the bundled demo model is in the list, ready, not removable.
     void bundledDemoModelIsListed() {
         const QString demo = AppPaths::demoModelPath();
