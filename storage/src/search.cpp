@@ -29,8 +29,6 @@ std::string fts_query_from_text(std::string_view text) {
         }
         words.push_back(quoted + "\"");
     }
-    if (words.empty()) return "";
-    words.back() += "*";  // the word being typed
     std::string q;
     for (const std::string& w : words) q += (q.empty() ? "" : " ") + w;
     return q;

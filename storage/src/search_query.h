@@ -1,6 +1,5 @@
 // Plain text typed by a user to an FTS5 query: every word quoted (so '-', ':', '*', AND, NEAR
-// and unbalanced quotes mean nothing), all words required, the last one also as a prefix.
-// "" when nothing searchable is left.
+// and unbalanced quotes mean nothing), all words required. "" when nothing searchable is left.
 #pragma once
 
 #include <string>

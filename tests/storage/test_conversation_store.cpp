@@ -288,7 +288,9 @@ TEST(ConversationStore, SearchTitlesContentAndOptionallyReasoning) {
 
     ASSERT_TRUE(store.search("cafe naive", {}, hits, err)) << err;  // all words, any order
     EXPECT_EQ(hits.size(), 1u);
-    ASSERT_TRUE(store.search("wavefun", {}, hits, err)) << err;  // the last word as a prefix
+    ASSERT_TRUE(store.search("wavefun", {}, hits, err)) << err;  // whole words only
+    EXPECT_TRUE(hits.empty());
+    ASSERT_TRUE(store.search("WAVEFUNCTION", {}, hits, err)) << err;
     EXPECT_EQ(hits.size(), 1u);
     ASSERT_TRUE(store.search("egg barrier", {}, hits, err)) << err;
     EXPECT_TRUE(hits.empty());
@@ -319,8 +321,9 @@ TEST(ConversationStore, SearchTitlesContentAndOptionallyReasoning) {
 }
 
 TEST(ConversationStore, SearchQueryQuotesEveryWord) {
-    EXPECT_EQ(fts_query_from_text("hello world"), "\"hello\" \"world\"*");
-    EXPECT_EQ(fts_query_from_text("say \"hi\""), "\"say\" \"\"\"hi\"\"\"*");
+    EXPECT_EQ(fts_query_from_text("hello world"), "\"hello\" \"world\"");
+    EXPECT_EQ(fts_query_from_text("say \"hi\""), "\"say\" \"\"\"hi\"\"\"");
+    EXPECT_EQ(fts_query_from_text("prefix*"), "\"prefix*\"");
     EXPECT_EQ(fts_query_from_text("- * :"), "");
     EXPECT_EQ(fts_query_from_text("  "), "");
 }
