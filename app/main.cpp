@@ -1,9 +1,12 @@
-// Ponder desktop app: builds the objects, wires them, loads the QML module.
+// Ponder desktop app: builds the objects (AppRoot), loads the QML module, starts the model load.
+#include "core/app_root.h"
+
 #include "ponder/engine.h"
 
-#include <QDir>
+#include <QCommandLineParser>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
+#include <QQuickStyle>
 #include <QtQml/qqmlextensionplugin.h>
 #include <cstdio>
 #include <cstring>
@@ -20,13 +23,55 @@ int main(int argc, char* argv[]) {
         }
     }
     QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName("Ponder");
-    QGuiApplication::setOrganizationName("Ponder");
-    QGuiApplication::setApplicationVersion(ponder::engine_version());
+    QGuiApplication::setApplicationName(QStringLiteral("Ponder"));
+    QGuiApplication::setOrganizationName(QStringLiteral("Ponder"));
+    QGuiApplication::setApplicationVersion(QString::fromLatin1(ponder::engine_version()));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.ponder.Ponder"));
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription(QStringLiteral("Chat with DeepSeek-R1 reasoning models on your own machine."));
+    cli.addHelpOption();
+    QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                               QStringLiteral("Keep conversations, models and settings in DIR (a separate profile)."),
+                               QStringLiteral("DIR"));
+    cli.addOption(dataDir);
+    cli.addOption({QStringLiteral("version"), QStringLiteral("Print the version.")});
+    cli.process(app);
+
+    QQuickStyle::setStyle(QStringLiteral("Material"));
+    ponder::app::AppRoot root(cli.value(dataDir));
+    QString error;
+    ponder::OpenFailure failure;
+    if (!root.start(error, failure)) {
+        // Nothing is touched; the message says what to do (e.g. ponder-cli history move-aside).
+        std::fprintf(stderr, "ponder: %s\n", qPrintable(error));
+        QQmlApplicationEngine engine;
+        engine.setInitialProperties({{QStringLiteral("message"), error},
+                                     {QStringLiteral("canMoveAside"), failure == ponder::OpenFailure::Corrupt}});
+        QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
+                         [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/StartupProblem.qml")));
+        QObject* window = engine.rootObjects().value(0);
+        if (window) {
+            QObject::connect(window, SIGNAL(moveAsideRequested()), &app, SLOT(quit()));
+        }
+        const int status = app.exec();
+        if (window && window->property("moveAsideChosen").toBool()) {
+            QString why;
+            const QString moved = root.moveDatabaseAside(why);
+            std::fprintf(stderr, moved.isEmpty() ? "ponder: could not move the database: %s\n"
+                                                 : "ponder: the damaged database was moved to %s; start Ponder again\n",
+                         qPrintable(moved.isEmpty() ? why : moved));
+            return moved.isEmpty() ? 1 : 0;
+        }
+        return status == 0 ? 1 : status;
+    }
 
     QQmlApplicationEngine engine;
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
+    engine.setInitialProperties(root.qmlProperties());
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
+    root.loadStartupModel();
     return app.exec();
 }

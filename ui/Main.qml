@@ -1,36 +1,150 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.Material
 import QtQuick.Layouts
+import QtQuick.Dialogs
+import Ponder.Core
 
-// Placeholder window until the desktop app issue lands: it says what it is, honestly.
+// The window: header (active model, pages), the conversation sidebar, and the chat or the models
+// page. Every object comes from main.cpp; this file only lays them out and binds shortcuts.
 ApplicationWindow {
     id: window
-    width: 960
-    height: 640
+
+    required property ChatController chat
+    required property ConversationListModel conversations
+    required property AppSettings settings
+    required property ModelLibrary library
+    required property ModelLoader loader
+    required property DownloadManager downloads
+
+    width: settings.value("windowWidth", 1200)
+    height: settings.value("windowHeight", 800)
+    minimumWidth: 720
+    minimumHeight: 480
     visible: true
-    title: qsTr("Ponder")
+    title: chat.title.length ? qsTr("%1 — Ponder").arg(chat.title) : qsTr("Ponder")
 
-    ColumnLayout {
-        anchors.centerIn: parent
-        spacing: 12
+    Material.theme: settings.theme === "dark" ? Material.Dark : settings.theme === "light" ? Material.Light : Material.System
+    Material.accent: Material.Teal
+    Material.primary: "#0f4c5c"
+    font.pointSize: settings.fontSize > 0 ? settings.fontSize : Qt.application.font.pointSize
 
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("Ponder")
-            font.pixelSize: 32
-            font.bold: true
-        }
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("Version %1").arg(Qt.application.version)
-            opacity: 0.7
-        }
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            Layout.maximumWidth: window.width * 0.8
-            wrapMode: Text.WordWrap
-            horizontalAlignment: Text.AlignHCenter
-            text: qsTr("The chat interface is not built yet. Today Ponder reads GGUF model files and tokenizes text; try ponder-cli info --model FILE.gguf")
+    onClosing: {
+        settings.setValue("windowWidth", width)
+        settings.setValue("windowHeight", height)
+    }
+
+    property string page: "chat"
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 8
+            anchors.rightMargin: 8
+            ToolButton {
+                text: sidebar.visible ? "⟨" : "☰"
+                onClicked: sidebar.visible = !sidebar.visible
+                Accessible.name: sidebar.visible ? qsTr("Hide conversations") : qsTr("Show conversations")
+            }
+            Label {
+                text: qsTr("Ponder")
+                font.bold: true
+                font.pointSize: window.font.pointSize * 1.15
+            }
+            Item { Layout.fillWidth: true }
+            Label {
+                objectName: "activeModelLabel"
+                text: window.chat.modelReady ? qsTr("%1 · %2").arg(window.chat.modelName).arg(window.chat.backendDescription)
+                                             : window.chat.modelStatus
+                elide: Text.ElideMiddle
+                Layout.maximumWidth: window.width * 0.45
+                opacity: 0.85
+            }
+            ToolButton {
+                text: window.page === "models" ? qsTr("Chat") : qsTr("Models")
+                onClicked: window.page = window.page === "models" ? "chat" : "models"
+                Accessible.name: window.page === "models" ? qsTr("Back to chat") : qsTr("Models")
+            }
+            ToolButton {
+                text: qsTr("Settings")
+                onClicked: settingsDialog.open()
+                Accessible.name: qsTr("Settings")
+            }
+            ToolButton {
+                text: "?"
+                onClicked: helpSheet.open()
+                Accessible.name: qsTr("Keyboard shortcuts")
+            }
         }
     }
+
+    SplitView {
+        anchors.fill: parent
+        Sidebar {
+            id: sidebar
+            SplitView.preferredWidth: 280
+            SplitView.minimumWidth: 200
+            chat: window.chat
+            conversations: window.conversations
+            onExportRequested: (conversationId, format) => exportDialog.openFor(conversationId, format)
+        }
+        StackLayout {
+            SplitView.fillWidth: true
+            currentIndex: window.page === "models" ? 1 : 0
+            ChatView {
+                id: chatView
+                chat: window.chat
+                sendWithCtrlEnter: window.settings.sendWithCtrlEnter
+            }
+            ModelsPage {
+                library: window.library
+                loader: window.loader
+                downloads: window.downloads
+            }
+        }
+    }
+
+    SettingsDialog { id: settingsDialog; settings: window.settings }
+    HelpSheet { id: helpSheet }
+
+    FileDialog {
+        id: exportDialog
+        property var conversationId
+        property string format
+        function openFor(id, fmt) {
+            conversationId = id
+            format = fmt
+            nameFilters = fmt === "md" ? [qsTr("Markdown (*.md)")] : [qsTr("JSON (*.json)")]
+            defaultSuffix = fmt
+            open()
+        }
+        fileMode: FileDialog.SaveFile
+        onAccepted: window.chat.exportConversation(conversationId, format, selectedFile)
+    }
+
+    Popup {
+        id: toast
+        property string message
+        x: (window.width - width) / 2
+        y: window.height - height - 90
+        padding: 10
+        Label { text: toast.message; wrapMode: Text.Wrap; width: Math.min(implicitWidth, window.width * 0.7) }
+        Timer { id: toastTimer; interval: 4000; onTriggered: toast.close() }
+        function show(text) { message = text; open(); toastTimer.restart() }
+    }
+    Connections {
+        target: window.chat
+        function onNotice(text) { toast.show(text) }
+    }
+
+    Shortcut { sequence: StandardKey.New; onActivated: { window.page = "chat"; window.chat.newConversation(); chatView.focusComposer() } }
+    Shortcut { sequence: StandardKey.Find; onActivated: { sidebar.visible = true; sidebar.focusSearch() } }
+    Shortcut { sequence: "Esc"; enabled: window.chat.generating; onActivated: window.chat.stop() }
+    Shortcut { sequence: "Ctrl+R"; enabled: window.chat.canRegenerate; onActivated: window.chat.regenerateLast() }
+    Shortcut { sequence: "Ctrl+M"; onActivated: window.page = window.page === "models" ? "chat" : "models" }
+    Shortcut { sequence: "Ctrl+,"; onActivated: settingsDialog.open() }
+    Shortcut { sequence: "F1"; onActivated: helpSheet.open() }
+    Shortcut { sequence: StandardKey.Quit; onActivated: window.close() }
+
+    Component.onCompleted: chatView.focusComposer()
 }

@@ -1,3 +1,8 @@
 # Chat: conversations, messages, the engine worker thread.
 target_sources(ponder_app_core PRIVATE
+  chat/chat_controller.cpp chat/chat_controller.h
+  chat/conversation_list_model.cpp chat/conversation_list_model.h
+  chat/engine_worker.cpp chat/engine_worker.h
+  chat/math_text.cpp chat/math_text.h
+  chat/message_list_model.cpp chat/message_list_model.h
 )

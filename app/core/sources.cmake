@@ -1,4 +1,5 @@
-# Paths, resources and other pieces every area of the app uses.
+# Paths, resources and the object graph every front end of the app builds.
 target_sources(ponder_app_core PRIVATE
   core/app_paths.cpp core/app_paths.h
+  core/app_root.cpp core/app_root.h
 )

@@ -112,7 +112,12 @@ void ModelLoader::load(const QString& path) {
         return;
     }
     ponder::ModelOptions options;
-    options.n_threads = m_library ? m_library->settingsStore()->settings(path).threads : 0;
+    // The default thread count is left to the engine (0), which runs tiny models such as the
+    // bundled demo on one thread; a count the user chose is passed as is.
+    if (m_library) {
+        const int threads = m_library->settingsStore()->settings(path).threads;
+        options.n_threads = threads == m_library->settingsStore()->defaultThreads() ? 0 : threads;
+    }
     options.backend = "cpu";  // TODO: offer Vulkan/CUDA here once the engine has those backends
 
     m_watcher = new QFutureWatcher<LoadOutcome>(this);

@@ -65,6 +65,9 @@ private slots:
         const QString path = f.add("tiny.gguf", spec);
         QVERIFY(!path.isEmpty());
         f.loader.setReadChunkBytes(64 << 10);
+        ModelSettings custom = f.modelSettings.settings(path);
+        custom.threads = 1;  // a count the user chose (not the default 2) reaches the engine as is
+        f.modelSettings.setSettings(path, custom);
         QSignalSpy ready(&f.loader, &ModelLoader::modelReady);
         QList<double> progress;
         connect(&f.loader, &ModelLoader::progressChanged, this, [&] {
@@ -82,7 +85,7 @@ private slots:
         QCOMPARE(f.loader.contextLength(), 2048);
         QCOMPARE(f.loader.activePath(), path);
         QCOMPARE(f.loader.activeName(), QStringLiteral("tiny.gguf"));
-        QVERIFY2(f.loader.backendText().contains("CPU") && f.loader.backendText().contains("2 threads"),
+        QVERIFY2(f.loader.backendText().contains("CPU") && f.loader.backendText().contains("1 thread)"),
                  qPrintable(f.loader.backendText()));  // the model's thread setting reached the engine
         QVERIFY(f.role(path, ModelListModel::IsLoadedRole).toBool());
         QVERIFY(!progress.isEmpty());

@@ -1,0 +1,360 @@
+#include "chat/chat_controller.h"
+
+#include "ponder/export_import.h"
+
+#include <QClipboard>
+#include <QFile>
+#include <QGuiApplication>
+#include <sstream>
+
+namespace ponder::app {
+
+namespace {
+std::string str(const QString& s) { return s.toStdString(); }
+} // namespace
+
+ChatController::ChatController(ponder::Database& db, ponder::ConversationStore& store,
+                               ConversationListModel& conversations, EngineWorker& worker, QObject* parent)
+    : QObject(parent), m_db(db), m_store(store), m_conversations(conversations), m_worker(worker) {
+    m_modelStatus = tr("No model loaded");
+    connect(this, &ChatController::generateRequested, &m_worker, &EngineWorker::generate, Qt::QueuedConnection);
+    connect(&m_worker, &EngineWorker::modelChanged, this, &ChatController::onWorkerModelChanged, Qt::QueuedConnection);
+    connect(&m_worker, &EngineWorker::reasoningDelta, this, &ChatController::onReasoningDelta, Qt::QueuedConnection);
+    connect(&m_worker, &EngineWorker::answerDelta, this, &ChatController::onAnswerDelta, Qt::QueuedConnection);
+    connect(&m_worker, &EngineWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
+}
+
+QString ChatController::sendBlockedReason() const {
+    if (!m_modelReady)
+        return m_modelStatus.isEmpty() ? tr("Load a model on the Models page to start chatting.") : m_modelStatus;
+    if (generating())
+        return m_requestConversation == m_conversationId || m_conversationId == 0
+                   ? tr("Wait for the answer to finish, or stop it.")
+                   : tr("The model is still answering in another conversation.");
+    if (m_contextFull) return tr("The context is full: start a new chat or drop the oldest turns.");
+    return {};
+}
+
+bool ChatController::canRegenerate() const {
+    if (!canSend()) return false;
+    for (int row = m_messages.count() - 1; row >= 0; --row)
+        if (m_messages.message(row)->role == Role::Assistant) return true;
+    return false;
+}
+
+QStringList ChatController::suggestions() const {
+    if (m_modelName.contains(QLatin1String("ponder-demo"), Qt::CaseInsensitive) ||
+        m_modelName.contains(QLatin1String("Ponder Demo"), Qt::CaseInsensitive))
+        return {tr("What is 47 + 385?"), tr("How many r's are in strawberry?"), tr("Compute 1204 - 3875"),
+                tr("What is 63 * 7?")};
+    return {tr("How many r's are in strawberry?"), tr("Which is larger, 9.11 or 9.9?"),
+            tr("Prove that the square root of 2 is irrational."), tr("Write a Python function that checks for primes.")};
+}
+
+bool ChatController::fail(const std::string& error) {
+    emit notice(QString::fromStdString(error));
+    return false;
+}
+
+void ChatController::setConversation(qint64 id) {
+    m_conversationId = id;
+    m_title.clear();
+    m_contextFull = false;
+    if (id) {
+        Conversation c;
+        std::string error;
+        if (m_store.get_conversation(id, c, error)) m_title = QString::fromStdString(c.title);
+        else fail(error);
+    }
+    emit conversationChanged();
+    emit stateChanged();
+}
+
+void ChatController::reloadBranch() {
+    std::vector<Message> branch;
+    std::string error;
+    if (m_conversationId && !m_store.load_active_branch(m_conversationId, branch, error)) fail(error);
+    // The answer being generated: the database has its text up to the last flush, we have all.
+    for (Message& m : branch) {
+        if (generating() && m.id == m_requestMessage && m.state == MessageState::Streaming) {
+            m.reasoning = m_liveReasoning;
+            m.content = m_liveContent;
+        }
+    }
+    m_messages.setMessages(branch);
+    emit stateChanged();
+}
+
+QVector<ChatTurn> ChatController::turnsFor(const std::vector<ponder::Message>& branch) const {
+    QVector<ChatTurn> turns;
+    const qint64 start = m_contextStart.value(m_conversationId, 0);
+    bool started = start == 0;
+    for (const Message& m : branch) {
+        if (!started && m.id == start) started = true;
+        if (!started) continue;
+        if (m.role == Role::User) {
+            turns.push_back({QStringLiteral("user"), QString::fromStdString(m.content)});
+        } else if (m.state != MessageState::Streaming && !m.content.empty()) {
+            // Only the answer: R1 is never shown its earlier reasoning.
+            turns.push_back({QStringLiteral("assistant"), QString::fromStdString(m.content)});
+        }
+    }
+    const QString system = m_settings.systemPrompt.trimmed();
+    if (!system.isEmpty()) {
+        if (m_settings.systemPromptInUserTurn) {
+            for (ChatTurn& t : turns) {
+                if (t.role == QLatin1String("user")) {
+                    t.content = system + QStringLiteral("\n\n") + t.content;
+                    break;
+                }
+            }
+        } else {
+            turns.prepend({QStringLiteral("system"), system});
+        }
+    }
+    return turns;
+}
+
+void ChatController::startGeneration(qint64 assistantMessageId) {
+    std::vector<Message> branch;
+    std::string error;
+    if (!m_store.load_active_branch(m_conversationId, branch, error)) {
+        fail(error);
+        return;
+    }
+    while (!branch.empty() && branch.back().id >= assistantMessageId) branch.pop_back();
+    GenerationRequest request;
+    request.id = m_nextRequestId++;
+    request.messageId = assistantMessageId;
+    request.turns = turnsFor(branch);
+    request.sampler = m_settings.sampler;
+    request.maxTokens = m_settings.maxTokens;
+    m_requestId = request.id;
+    m_requestConversation = m_conversationId;
+    m_requestMessage = assistantMessageId;
+    m_liveReasoning.clear();
+    m_liveContent.clear();
+    reloadBranch();
+    emit generateRequested(request);
+    emit stateChanged();
+}
+
+void ChatController::send(const QString& text) {
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty()) return;
+    if (!canSend()) {
+        emit notice(sendBlockedReason());
+        return;
+    }
+    std::string error;
+    if (!m_conversationId) {
+        ConversationSettings cs;
+        cs.model = str(m_modelName);
+        cs.provider = "local";
+        cs.system_prompt = str(m_settings.systemPrompt);
+        const qint64 id = m_store.create_conversation(title_from_text(str(trimmed)), cs, error);
+        if (!id) {
+            fail(error);
+            return;
+        }
+        setConversation(id);
+    }
+    const qint64 userId = m_store.append_user_message(m_conversationId, str(text), error);
+    const qint64 answerId = userId ? m_store.begin_assistant_message(m_conversationId, userId, str(m_modelName), error) : 0;
+    if (!answerId) {
+        fail(error);
+        reloadBranch();
+        return;
+    }
+    startGeneration(answerId);
+    m_conversations.reload();
+    emit messageSent();
+}
+
+void ChatController::stop() {
+    if (m_requestId) m_worker.requestStop(m_requestId);
+}
+
+void ChatController::regenerate(qint64 assistantMessageId) {
+    if (!canSend()) return;
+    std::string error;
+    const qint64 id = m_store.begin_regeneration(assistantMessageId, str(m_modelName), error);
+    if (!id) {
+        fail(error);
+        return;
+    }
+    startGeneration(id);
+    m_conversations.reload();
+}
+
+void ChatController::regenerateLast() {
+    for (int row = m_messages.count() - 1; row >= 0; --row) {
+        const Message* m = m_messages.message(row);
+        if (m->role == Role::Assistant) {
+            regenerate(m->id);
+            return;
+        }
+    }
+}
+
+void ChatController::editMessage(qint64 userMessageId, const QString& text) {
+    if (!canSend() || text.trimmed().isEmpty()) return;
+    std::string error;
+    const qint64 userId = m_store.edit_message(userMessageId, str(text), error);
+    const qint64 answerId = userId ? m_store.begin_assistant_message(m_conversationId, userId, str(m_modelName), error) : 0;
+    if (!answerId) {
+        fail(error);
+        reloadBranch();
+        return;
+    }
+    startGeneration(answerId);
+    m_conversations.reload();
+}
+
+void ChatController::showSibling(qint64 messageId, int delta) {
+    if (!canSwitchBranch()) return;
+    Siblings sib;
+    std::string error;
+    if (!m_store.siblings(messageId, sib, error)) {
+        fail(error);
+        return;
+    }
+    const int target = sib.index + delta;
+    if (target < 0 || target >= static_cast<int>(sib.ids.size())) return;
+    if (!m_store.switch_branch(sib.ids[static_cast<size_t>(target)], error)) {
+        fail(error);
+        return;
+    }
+    reloadBranch();
+}
+
+void ChatController::deleteMessage(qint64 messageId) {
+    if (generating()) return;
+    std::string error;
+    if (!m_store.delete_message(messageId, error)) {
+        fail(error);
+        return;
+    }
+    reloadBranch();
+    m_conversations.reload();
+}
+
+void ChatController::copyText(const QString& text) {
+    if (QClipboard* cb = QGuiApplication::clipboard()) cb->setText(text);
+}
+
+void ChatController::newConversation() {
+    setConversation(0);
+    m_messages.clear();
+    emit conversationOpened();
+}
+
+void ChatController::openConversation(qint64 id) {
+    if (id == m_conversationId) return;
+    setConversation(id);
+    reloadBranch();
+    emit conversationOpened();
+}
+
+void ChatController::deleteConversation(qint64 id) {
+    if (generating() && m_requestConversation == id) m_worker.requestStop(m_requestId);
+    std::string error;
+    if (!m_store.delete_conversation(id, error)) {
+        fail(error);
+        return;
+    }
+    m_contextStart.remove(id);
+    if (id == m_conversationId) newConversation();
+    m_conversations.reload();
+}
+
+void ChatController::dropOldestTurns() {
+    // Skip the oldest user turn with its answer; repeated presses drop more.
+    int usersSeen = 0;
+    const qint64 start = m_contextStart.value(m_conversationId, 0);
+    bool started = start == 0;
+    for (int row = 0; row < m_messages.count(); ++row) {
+        const Message* m = m_messages.message(row);
+        if (!started && m->id == start) started = true;
+        if (!started || m->role != Role::User) continue;
+        if (++usersSeen == 2) {
+            m_contextStart.insert(m_conversationId, m->id);
+            m_contextFull = false;
+            emit notice(tr("The oldest turn is no longer sent to the model. It stays in the conversation."));
+            emit stateChanged();
+            return;
+        }
+    }
+    emit notice(tr("Nothing left to drop: only the last question is sent. Start a new chat."));
+}
+
+bool ChatController::exportConversation(qint64 id, const QString& format, const QUrl& file) {
+    std::string error;
+    ExportFormat fmt;
+    if (!parse_export_format(format.toStdString(), fmt)) return fail(tr("Unknown export format %1").arg(format).toStdString());
+    std::ostringstream os;
+    if (!export_conversations(m_db, {id}, fmt, os, error)) return fail(error);
+    const std::string text = os.str();
+    QFile out(file.isLocalFile() ? file.toLocalFile() : file.toString());
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        out.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size()))
+        return fail(tr("Could not write %1: %2").arg(out.fileName(), out.errorString()).toStdString());
+    emit notice(tr("Exported to %1").arg(out.fileName()));
+    return true;
+}
+
+void ChatController::setModelName(const QString& name) {
+    m_modelName = name;
+    emit modelChanged();
+}
+
+void ChatController::setModelStatus(const QString& status) {
+    m_modelStatus = status;
+    emit modelChanged();
+    emit stateChanged();
+}
+
+void ChatController::onWorkerModelChanged(bool loaded, int contextLength, const QString& description) {
+    m_modelReady = loaded;
+    m_backend = loaded ? tr("%1, context %2").arg(description).arg(contextLength) : QString();
+    if (!loaded && !description.isEmpty()) m_modelStatus = description;
+    emit modelChanged();
+    emit stateChanged();
+}
+
+void ChatController::onReasoningDelta(quint64 id, const QString& text) {
+    if (id != m_requestId) return;
+    m_liveReasoning += str(text);
+    m_messages.appendReasoning(m_requestMessage, text);
+}
+
+void ChatController::onAnswerDelta(quint64 id, const QString& text) {
+    if (id != m_requestId) return;
+    m_liveContent += str(text);
+    m_messages.appendAnswer(m_requestMessage, text);
+}
+
+void ChatController::onFinished(quint64 id, const QString& reason, const QString& error,
+                                ponder::app::GenerationStatsSnapshot stats) {
+    if (id != m_requestId) return;
+    const qint64 messageId = m_requestMessage;
+    const qint64 conversation = m_requestConversation;
+    m_requestId = 0;
+    m_requestMessage = 0;
+    m_requestConversation = 0;
+    MessageStats st;
+    st.prompt_tokens = stats.promptTokens;
+    st.generated_tokens = stats.generatedTokens;
+    st.prompt_tokens_per_s = stats.promptMs > 0 ? 1000.0 * stats.promptTokens / stats.promptMs : 0;
+    st.generation_tokens_per_s = stats.tokensPerSecond();
+    st.reasoning_ms = static_cast<int64_t>(stats.reasoningMs);
+    const MessageState state = reason == QLatin1String("eos") || reason == QLatin1String("length") ? MessageState::Complete
+                               : reason == QLatin1String("cancelled")                              ? MessageState::Cancelled
+                                                                                                   : MessageState::Error;
+    if (reason == QLatin1String("context_full") && conversation == m_conversationId) m_contextFull = true;
+    if (conversation == m_conversationId) m_messages.finish(messageId, state, error, st);
+    m_conversations.reload();
+    emit stateChanged();
+}
+
+} // namespace ponder::app

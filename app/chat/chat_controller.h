@@ -1,0 +1,145 @@
+// The chat's business rules: what can be sent when, how a conversation's active branch becomes the
+// model's input (reasoning never resent), editing and regenerating as siblings, paging between
+// them, stopping, and what happens when the context is full. QML binds to the properties and calls
+// the invokables; it decides nothing itself.
+//
+// Threads: this object and its models live on the GUI thread and read/write through the GUI
+// thread's ConversationStore. Generation runs in the EngineWorker's thread, which saves the
+// streaming answer through its own connection; the two talk by queued signals only.
+#pragma once
+
+#include "chat/conversation_list_model.h"
+#include "chat/engine_worker.h"
+#include "chat/message_list_model.h"
+
+#include "ponder/conversation_store.h"
+
+#include <QObject>
+#include <QUrl>
+#include <QtQml/qqmlregistration.h>
+
+namespace ponder::app {
+
+// What the next answer is generated with (the active model's settings).
+struct GenerationSettings {
+    SamplerParams sampler;        // R1's defaults: temperature 0.6, top-p 0.95
+    QString systemPrompt;         // empty: none (R1's recommendation)
+    // R1 was trained without system prompts: its text goes at the start of the first user turn.
+    bool systemPromptInUserTurn = true;
+    int maxTokens = -1;           // -1: until the model stops or the context is full
+};
+
+class ChatController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("created by the application")
+    Q_PROPERTY(ponder::app::MessageListModel* messages READ messages CONSTANT)
+    Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
+    Q_PROPERTY(QString title READ title NOTIFY conversationChanged)
+    Q_PROPERTY(bool generating READ generating NOTIFY stateChanged)
+    Q_PROPERTY(bool canSend READ canSend NOTIFY stateChanged)
+    Q_PROPERTY(QString sendBlockedReason READ sendBlockedReason NOTIFY stateChanged)
+    Q_PROPERTY(bool canRegenerate READ canRegenerate NOTIFY stateChanged)
+    Q_PROPERTY(bool canSwitchBranch READ canSwitchBranch NOTIFY stateChanged)
+    Q_PROPERTY(bool contextFull READ contextFull NOTIFY stateChanged)
+    Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
+    Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelStatus READ modelStatus NOTIFY modelChanged)
+    Q_PROPERTY(QString backendDescription READ backendDescription NOTIFY modelChanged)
+    Q_PROPERTY(QStringList suggestions READ suggestions NOTIFY modelChanged)
+
+public:
+    // `store` works on `db` (the GUI thread's connection); exports read through `db` too.
+    ChatController(ponder::Database& db, ponder::ConversationStore& store, ConversationListModel& conversations,
+                   EngineWorker& worker, QObject* parent = nullptr);
+
+    MessageListModel* messages() { return &m_messages; }
+    qint64 conversationId() const { return m_conversationId; }
+    QString title() const { return m_title; }
+    bool generating() const { return m_requestId != 0; }
+    bool canSend() const { return sendBlockedReason().isEmpty(); }
+    QString sendBlockedReason() const;
+    bool canRegenerate() const;
+    bool canSwitchBranch() const { return !generating(); }
+    bool contextFull() const { return m_contextFull; }
+    bool modelReady() const { return m_modelReady; }
+    QString modelName() const { return m_modelName; }
+    QString modelStatus() const { return m_modelStatus; }
+    QString backendDescription() const { return m_backend; }
+    QStringList suggestions() const;
+
+    void setGenerationSettings(const GenerationSettings& settings) { m_settings = settings; }
+    const GenerationSettings& generationSettings() const { return m_settings; }
+    void setThinkingPanelMode(const QString& mode) { m_messages.setThinkingPanelMode(mode); }
+
+    Q_INVOKABLE void send(const QString& text);
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate(qint64 assistantMessageId);
+    Q_INVOKABLE void regenerateLast();
+    Q_INVOKABLE void editMessage(qint64 userMessageId, const QString& text);
+    Q_INVOKABLE void showSibling(qint64 messageId, int delta);
+    Q_INVOKABLE void deleteMessage(qint64 messageId);
+    Q_INVOKABLE void toggleReasoning(qint64 messageId) { m_messages.toggleReasoning(messageId); }
+    Q_INVOKABLE void copyText(const QString& text);
+    Q_INVOKABLE void newConversation();
+    Q_INVOKABLE void openConversation(qint64 id);
+    Q_INVOKABLE void deleteConversation(qint64 id);
+    Q_INVOKABLE void dropOldestTurns();
+    Q_INVOKABLE bool exportConversation(qint64 id, const QString& format, const QUrl& file);
+
+    // The model's text for a branch: user turns and answers (reasoning dropped), after the
+    // dropped-turns cut, with the system prompt placed as the settings say. Public for tests.
+    QVector<ChatTurn> turnsFor(const std::vector<ponder::Message>& branch) const;
+
+public slots:
+    // From the model loader (main.cpp wires them).
+    void setModelName(const QString& name);
+    void setModelStatus(const QString& status);
+
+signals:
+    void conversationChanged();
+    void stateChanged();
+    void modelChanged();
+    void conversationOpened();
+    void messageSent();
+    void notice(const QString& text);  // a short message for a toast
+    void generateRequested(ponder::app::GenerationRequest request);  // queued to the worker
+
+private slots:
+    void onWorkerModelChanged(bool loaded, int contextLength, const QString& description);
+    void onReasoningDelta(quint64 id, const QString& text);
+    void onAnswerDelta(quint64 id, const QString& text);
+    void onFinished(quint64 id, const QString& reason, const QString& error, ponder::app::GenerationStatsSnapshot stats);
+
+private:
+    bool fail(const std::string& error);
+    void reloadBranch();
+    void startGeneration(qint64 assistantMessageId);
+    void setConversation(qint64 id);
+
+    ponder::Database& m_db;
+    ponder::ConversationStore& m_store;
+    ConversationListModel& m_conversations;
+    EngineWorker& m_worker;
+    MessageListModel m_messages;
+    GenerationSettings m_settings;
+
+    qint64 m_conversationId = 0;
+    QString m_title;
+    bool m_contextFull = false;
+    // Per conversation: the first message still sent to the model after "drop oldest turns".
+    QHash<qint64, qint64> m_contextStart;
+
+    quint64 m_nextRequestId = 1;
+    quint64 m_requestId = 0;          // the generation in flight, 0 when idle
+    qint64 m_requestConversation = 0;
+    qint64 m_requestMessage = 0;
+    // The streaming answer's text as it arrived, so a conversation reopened mid-answer shows all
+    // of it (the database holds the text up to the last flush).
+    std::string m_liveReasoning, m_liveContent;
+
+    bool m_modelReady = false;
+    QString m_modelName, m_modelStatus, m_backend;
+};
+
+} // namespace ponder::app

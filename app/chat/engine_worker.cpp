@@ -1,0 +1,184 @@
+#include "chat/engine_worker.h"
+
+#include "ponder/streaming_writer.h"
+
+#include <QElapsedTimer>
+
+namespace ponder::app {
+
+EngineWorker::EngineWorker(const QString& databasePath, QObject* parent)
+    : QObject(parent), m_databasePath(databasePath) {
+    qRegisterMetaType<GenerationRequest>();
+    qRegisterMetaType<GenerationStatsSnapshot>();
+    qRegisterMetaType<std::shared_ptr<ponder::Model>>();
+}
+
+EngineWorker::~EngineWorker() = default;
+
+ponder::Database* EngineWorker::database(QString* error) {
+    if (!m_db && !m_databasePath.isEmpty()) {
+        std::string why;
+        m_db = Database::open(m_databasePath.toStdString(), why);
+        if (!m_db && error) *error = QString::fromStdString(why);
+    }
+    return m_db.get();
+}
+
+void EngineWorker::requestStop(quint64 id) {
+    quint64 below = m_stopBelow.load();
+    while (id > below && !m_stopBelow.compare_exchange_weak(below, id)) {
+    }
+    std::lock_guard<std::mutex> lock(m_sessionMutex);
+    if (m_session && m_running.load() == id) m_session->cancel();
+}
+
+void EngineWorker::setModel(std::shared_ptr<ponder::Model> model, int contextLength) {
+    std::unique_ptr<ponder::Session> session;
+    QString description;
+    std::string error;
+    if (model) {
+        SessionOptions so;
+        so.n_ctx = contextLength;
+        session = Session::create(model, so, error);
+        if (session) description = QString::fromStdString(model_backend_description(*model));
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_sessionMutex);
+        m_session = std::move(session);
+        m_model = m_session ? model : nullptr;
+        m_contextLength = m_session ? m_session->n_ctx() : 0;
+    }
+    if (model && !m_session)
+        emit modelChanged(false, 0, tr("Could not start a session: %1").arg(QString::fromStdString(error)));
+    else
+        emit modelChanged(m_session != nullptr, m_contextLength, description);
+}
+
+void EngineWorker::generate(GenerationRequest request) {
+    GenerationStatsSnapshot snap;
+    std::unique_ptr<StreamingWriter> writer;
+    if (request.messageId > 0) {
+        QString why;
+        if (Database* db = database(&why)) writer = std::make_unique<StreamingWriter>(*db, request.messageId);
+        else qWarning("ponder: answers cannot be saved: %s", qPrintable(why));
+    }
+    // Every way out saves the message in a final state before telling the GUI.
+    auto end = [&](const QString& reason, const QString& message) {
+        if (writer) {
+            MessageStats st;
+            st.prompt_tokens = snap.promptTokens;
+            st.generated_tokens = snap.generatedTokens;
+            st.prompt_tokens_per_s = snap.promptMs > 0 ? 1000.0 * snap.promptTokens / snap.promptMs : 0;
+            st.generation_tokens_per_s = snap.tokensPerSecond();
+            st.reasoning_ms = static_cast<int64_t>(snap.reasoningMs);
+            MessageState state = reason == QLatin1String("eos") || reason == QLatin1String("length")
+                                     ? MessageState::Complete
+                                 : reason == QLatin1String("cancelled") ? MessageState::Cancelled
+                                                                         : MessageState::Error;
+            std::string why;
+            if (!writer->finish(state, st, message.toStdString(), why))
+                qWarning("ponder: saving the answer failed: %s", why.c_str());
+        }
+        emit finished(request.id, reason, message, snap);
+    };
+    if (request.id <= m_stopBelow.load()) {
+        end(QStringLiteral("cancelled"), {});
+        return;
+    }
+    if (!m_session) {
+        end(QStringLiteral("error"), tr("No model is loaded."));
+        return;
+    }
+    std::vector<ChatMessage> messages;
+    for (const ChatTurn& t : request.turns) messages.push_back({t.role.toStdString(), t.content.toStdString()});
+    const Tokenizer& tok = model_tokenizer(*m_model);
+    ChatTemplateKind kind = model_chat_template(*m_model);
+    if (kind == ChatTemplateKind::Unsupported) {
+        end(QStringLiteral("error"), QString::fromStdString(model_chat_template_error(*m_model)));
+        return;
+    }
+    ChatRenderOptions ro;
+    ro.think_prefix = kind == ChatTemplateKind::DeepSeekR1;
+    std::vector<int32_t> prompt;
+    std::string error;
+    if (!chat_render_tokens(tok, messages, ro, prompt, error)) {
+        end(QStringLiteral("error"), QString::fromStdString(error));
+        return;
+    }
+    snap.promptTokens = static_cast<int>(prompt.size());
+    // Leave room for an answer: a prompt that fills the context cannot be answered.
+    constexpr int kMinRoom = 64;
+    if (snap.promptTokens + kMinRoom > m_session->n_ctx()) {
+        end(QStringLiteral("context_full"),
+            tr("This conversation (%1 tokens) no longer fits the model's context of %2 tokens.")
+                .arg(snap.promptTokens)
+                .arg(m_session->n_ctx()));
+        return;
+    }
+
+    GenerateOptions go;
+    go.sampler = request.sampler;
+    go.n_predict = request.maxTokens;
+    go.prompt_opens_think = ro.think_prefix;
+    QString reasoningBuf, answerBuf;
+    QElapsedTimer sinceFlush, clock;
+    sinceFlush.start();
+    clock.start();
+    bool answerStarted = false;
+    auto flush = [&] {
+        if (!reasoningBuf.isEmpty()) emit reasoningDelta(request.id, std::exchange(reasoningBuf, {}));
+        if (!answerBuf.isEmpty()) emit answerDelta(request.id, std::exchange(answerBuf, {}));
+        emit progress(request.id, snap);
+        sinceFlush.restart();
+    };
+    auto onEvent = [&](const Event& e) {
+        if (e.kind != EventKind::Reasoning && e.kind != EventKind::Answer) return;
+        snap.generatedTokens = e.stats.generated_tokens;
+        snap.firstTokenMs = e.stats.first_token_ms;
+        snap.promptMs = e.stats.prompt_ms;
+        snap.generationMs = static_cast<double>(clock.elapsed()) - snap.promptMs;
+        if (e.kind == EventKind::Answer && !answerStarted) {
+            answerStarted = true;
+            snap.reasoningTokens = std::max(0, e.stats.generated_tokens - 1);
+            snap.reasoningMs = static_cast<double>(clock.elapsed());
+        }
+        (e.kind == EventKind::Reasoning ? reasoningBuf : answerBuf) += QString::fromStdString(e.text);
+        if (writer) {
+            if (e.kind == EventKind::Reasoning) writer->add_reasoning(e.text);
+            else writer->add_content(e.text);
+        }
+        // ~30 updates a second are smooth and keep the GUI thread's queue short even at hundreds
+        // of tokens per second.
+        if (sinceFlush.elapsed() >= m_deltaIntervalMs.load()) flush();
+    };
+    m_running.store(request.id);
+    if (request.id <= m_stopBelow.load()) m_session->cancel();  // stop arrived while we set up
+    GenerateResult r = m_session->generate(prompt, go, onEvent);
+    m_running.store(0);
+    flush();
+
+    snap.generatedTokens = r.stats.generated_tokens;
+    snap.promptTokens = r.stats.prompt_tokens;
+    snap.promptMs = r.stats.prompt_ms;
+    snap.generationMs = r.stats.generation_ms;
+    snap.firstTokenMs = r.stats.first_token_ms;
+    if (!answerStarted) {
+        snap.reasoningTokens = ro.think_prefix ? snap.generatedTokens : 0;
+        snap.reasoningMs = ro.think_prefix ? static_cast<double>(clock.elapsed()) : 0;
+    }
+    QString reason;
+    switch (r.reason) {
+    case StopReason::Eos: reason = QStringLiteral("eos"); break;
+    case StopReason::Cancelled: reason = QStringLiteral("cancelled"); break;
+    case StopReason::Error: reason = QStringLiteral("error"); break;
+    default:
+        // Without a token limit, stopping for length means the context filled up.
+        reason = request.maxTokens < 0 ? QStringLiteral("context_full") : QStringLiteral("length");
+    }
+    QString message = QString::fromStdString(r.error);
+    if (reason == QLatin1String("context_full"))
+        message = tr("The context of %1 tokens is full; the answer was cut here.").arg(m_session->n_ctx());
+    end(reason, message);
+}
+
+} // namespace ponder::app

@@ -1,0 +1,92 @@
+// The local engine on its own thread. The GUI thread talks to it by queued signals only; the one
+// exception is requestStop(), which must reach a worker busy inside generate() and only sets the
+// session's atomic cancel flag.
+#pragma once
+
+#include "ponder/engine.h"
+#include "ponder/storage.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QVector>
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace ponder::app {
+
+struct ChatTurn {
+    QString role;     // "system", "user", "assistant" (answer text only: reasoning is never resent)
+    QString content;
+};
+
+struct GenerationRequest {
+    quint64 id = 0;
+    qint64 messageId = 0;  // the assistant message (state Streaming) the answer is saved into
+    QVector<ChatTurn> turns;
+    SamplerParams sampler;
+    int maxTokens = -1;
+};
+
+struct GenerationStatsSnapshot {
+    int promptTokens = 0;
+    int generatedTokens = 0;
+    int reasoningTokens = 0;
+    double promptMs = 0;
+    double generationMs = 0;
+    double firstTokenMs = 0;
+    double reasoningMs = 0;  // from the start of generation to "</think>"; 0 while thinking
+    double tokensPerSecond() const { return generationMs > 0 ? 1000.0 * generatedTokens / generationMs : 0.0; }
+};
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    // Answers are saved into the database at `databasePath` through the worker's own connection
+    // (opened on the worker thread), so the text is safe even while the GUI is busy.
+    explicit EngineWorker(const QString& databasePath, QObject* parent = nullptr);
+    ~EngineWorker() override;
+
+    // How often streamed text is handed to the GUI (default 30 ms); 0 sends every piece.
+    void setDeltaIntervalMs(int ms) { m_deltaIntervalMs = ms; }
+
+    // Any thread: stops request `id` within one token, or before it starts if it is still queued.
+    void requestStop(quint64 id);
+
+public slots:
+    // A new model (or nullptr to unload); the KV session is rebuilt at contextLength (0: the
+    // model's training context, capped by the engine).
+    void setModel(std::shared_ptr<ponder::Model> model, int contextLength);
+    void generate(ponder::app::GenerationRequest request);
+
+signals:
+    void modelChanged(bool loaded, int contextLength, QString description);
+    // Pieces arrive coalesced (at most one signal per ~30 ms), so a fast model cannot flood the
+    // GUI thread's event queue.
+    void reasoningDelta(quint64 id, QString text);
+    void answerDelta(quint64 id, QString text);
+    void progress(quint64 id, ponder::app::GenerationStatsSnapshot stats);
+    // reason: "eos", "length", "cancelled", "error", "context_full". The message is already
+    // saved in its final state when this arrives.
+    void finished(quint64 id, QString reason, QString error, ponder::app::GenerationStatsSnapshot stats);
+
+private:
+    ponder::Database* database(QString* error);
+
+    QString m_databasePath;
+    std::unique_ptr<ponder::Database> m_db;
+    std::shared_ptr<ponder::Model> m_model;
+    std::unique_ptr<ponder::Session> m_session;
+    std::mutex m_sessionMutex;  // guards m_session against requestStop() from the GUI thread
+    std::atomic<quint64> m_running{0};     // id of the request inside generate(), 0 when idle
+    std::atomic<quint64> m_stopBelow{0};   // requests with id <= this are cancelled before starting
+    int m_contextLength = 0;
+    std::atomic<int> m_deltaIntervalMs{30};
+};
+
+} // namespace ponder::app
+
+Q_DECLARE_METATYPE(ponder::app::GenerationRequest)
+Q_DECLARE_METATYPE(ponder::app::GenerationStatsSnapshot)
+Q_DECLARE_METATYPE(std::shared_ptr<ponder::Model>)

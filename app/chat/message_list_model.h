@@ -1,0 +1,79 @@
+// The active branch of the open conversation, as the chat view shows it. Rows are set from the
+// store by the ChatController and grow in place while an answer streams; changed on the GUI thread
+// only.
+#pragma once
+
+#include "ponder/conversation_store.h"
+
+#include <QAbstractListModel>
+#include <QVariantList>
+#include <QtQml/qqmlregistration.h>
+
+namespace ponder::app {
+
+class MessageListModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("owned by ChatController")
+public:
+    enum Roles {
+        MessageIdRole = Qt::UserRole + 1,
+        RoleRole,               // "user" / "assistant"
+        ContentRole,            // the answer (or question) as written
+        AnswerBlocksRole,       // [{kind: "prose" | "code", text, language}], math rendered
+        ReasoningRole,
+        ThinkingRole,           // still inside <think>
+        ThinkingSecondsRole,
+        ThinkingStartedAtRole,  // ms since epoch, for the live timer
+        ReasoningExpandedRole,
+        ReasoningVisibleRole,
+        StateRole,              // "complete", "streaming", "cancelled", "error", "interrupted"
+        ErrorTextRole,
+        SiblingIndexRole,
+        SiblingCountRole,
+        StatsTextRole,
+        BoxedAnswerRole,        // the last \boxed{} of the answer, for the highlight chip
+        StreamingRole,
+    };
+
+    // How thinking panels open: "collapsed", "expanded" (while streaming) or "hidden".
+    explicit MessageListModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setMessages(const std::vector<ponder::Message>& messages);
+    void clear();
+    void setThinkingPanelMode(const QString& mode);
+
+    // Streaming updates for message `id` (ignored when it is not on screen).
+    void appendReasoning(qint64 id, const QString& text);
+    void appendAnswer(qint64 id, const QString& text);
+    void finish(qint64 id, ponder::MessageState state, const QString& error, const ponder::MessageStats& stats);
+    void toggleReasoning(qint64 id);
+
+    int rowOf(qint64 id) const;
+    const ponder::Message* message(int row) const;
+    int count() const { return static_cast<int>(m_rows.size()); }
+
+private:
+    struct Row {
+        ponder::Message msg;
+        QVariantList blocks;          // cached AnswerBlocksRole
+        QString boxed;
+        qint64 thinkingStartedAt = 0;
+        bool answerStarted = false;
+        int userExpanded = -1;        // -1: follow the setting; 0/1: the user's choice
+    };
+    static void refreshDerived(Row& row);
+    bool expanded(const Row& row) const;
+    void changed(int row, const QList<int>& roles);
+
+    std::vector<Row> m_rows;
+    QString m_thinkingMode = QStringLiteral("expanded");
+};
+
+QString statsText(const ponder::Message& m);
+
+} // namespace ponder::app

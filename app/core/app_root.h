@@ -1,0 +1,81 @@
+// Builds and wires the app's objects for one profile (data folder): the database, the stores, the
+// list models, the engine worker thread and the controllers. main.cpp and the end-to-end test both
+// build the app through this class, so the test runs what users run.
+#pragma once
+
+#include "core/app_paths.h"
+
+#include "ponder/storage.h"
+
+#include <QObject>
+#include <QSettings>
+#include <QThread>
+#include <QVariantMap>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace ponder {
+class ConversationStore;
+class ModelRegistry;
+}
+
+namespace ponder::app {
+
+class AppSettings;
+class ChatController;
+class ConversationListModel;
+class DownloadManager;
+class EngineWorker;
+class ModelLibrary;
+class ModelLoader;
+class ModelSettingsStore;
+class DatabaseLibraryStore;
+
+class AppRoot : public QObject {
+    Q_OBJECT
+public:
+    explicit AppRoot(const QString& dataDirOverride = {}, QObject* parent = nullptr);
+    ~AppRoot() override;
+
+    // Opens the profile. False: `error` says why and `failure` what kind (a corrupt database can
+    // be moved aside with moveDatabaseAside(), then start() again).
+    bool start(QString& error, ponder::OpenFailure& failure);
+    QString moveDatabaseAside(QString& error);
+    // Loads the last used model that still looks usable, else the bundled demo model.
+    void loadStartupModel();
+
+    // Required properties of Main.qml.
+    QVariantMap qmlProperties() const;
+
+    const AppPaths& paths() const { return m_paths; }
+    ChatController* chat() const { return m_chat.get(); }
+    ConversationListModel* conversations() const { return m_conversations.get(); }
+    AppSettings* settings() const { return m_settings.get(); }
+    EngineWorker* worker() const { return m_worker; }
+    ModelLibrary* library() const { return m_library.get(); }
+    ModelLoader* loader() const { return m_loader.get(); }
+
+private:
+    AppPaths m_paths;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<ponder::Database> m_db;
+    std::unique_ptr<ponder::ConversationStore> m_store;
+    std::unique_ptr<ConversationListModel> m_conversations;
+    QThread m_engineThread;
+    EngineWorker* m_worker = nullptr;  // lives in m_engineThread, deleted when it finishes
+    std::unique_ptr<ChatController> m_chat;
+
+    void applyModelSettings();
+
+    std::unique_ptr<QSettings> m_modelsIni;  // the model list and per-model settings
+    std::unique_ptr<ponder::ModelRegistry> m_registry;
+    std::unique_ptr<DatabaseLibraryStore> m_libraryStore;
+    std::unique_ptr<ModelSettingsStore> m_modelSettings;
+    std::unique_ptr<ModelLibrary> m_library;
+    std::unique_ptr<ModelLoader> m_loader;
+    QNetworkAccessManager* m_network = nullptr;
+    std::unique_ptr<DownloadManager> m_downloads;
+};
+
+} // namespace ponder::app

@@ -1,0 +1,52 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+// Shown instead of the app when the conversation database cannot be opened. Nothing has been
+// changed; a damaged file can be moved aside (never deleted) so Ponder starts with a fresh one.
+ApplicationWindow {
+    id: window
+    required property string message
+    required property bool canMoveAside
+    property bool moveAsideChosen: false
+    signal moveAsideRequested()
+
+    width: 560
+    height: 280
+    visible: true
+    title: qsTr("Ponder cannot open its conversations")
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 20
+        spacing: 12
+        Label {
+            text: qsTr("Ponder cannot open its conversations")
+            font.bold: true
+            font.pointSize: Qt.application.font.pointSize * 1.3
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            text: window.message
+        }
+        Label {
+            visible: window.canMoveAside
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            opacity: 0.8
+            text: qsTr("The file looks damaged. Ponder can move it aside (it is kept, renamed, with its journal files) and start with an empty database next time.")
+        }
+        Item { Layout.fillHeight: true }
+        RowLayout {
+            Layout.alignment: Qt.AlignRight
+            Button { text: qsTr("Quit"); onClicked: Qt.quit() }
+            Button {
+                visible: window.canMoveAside
+                highlighted: true
+                text: qsTr("Move it aside")
+                onClicked: { window.moveAsideChosen = true; window.moveAsideRequested() }
+            }
+        }
+    }
+}
