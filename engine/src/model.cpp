@@ -133,7 +133,12 @@ std::shared_ptr<Model> model_load(const std::string& path, const ModelOptions& o
                         " is available; close other programs or choose a smaller quantization");
     }
     if (opt.backend != "cpu") return fail("backend '" + opt.backend + "' is not available in this build (cpu is)");
-    m->backend = make_cpu_backend(opt.n_threads, opt.simd);
+    // A tiny model (the bundled demo: 2 MB) does microseconds of work per layer; waking other
+    // threads for it costs more than it saves, and on a busy machine spinning workers make it
+    // slower still. Unless asked otherwise, one thread until the weights reach tens of MB.
+    int threads = opt.n_threads;
+    if (threads == 0 && m->file->file_size() < (64ull << 20)) threads = 1;
+    m->backend = make_cpu_backend(threads, opt.simd);
 
     Loader L{*m, error};
     const int64_t n_embd = hp.n_embd, n_q = hp.n_head * hp.head_dim_k, n_kv = hp.n_head_kv * hp.head_dim_k;

@@ -32,7 +32,8 @@ public:
           attn_scratch_(static_cast<size_t>(pool_.size())) {}
 
     std::string describe() const override {
-        return std::string("CPU (") + (exact_ ? "exact" : k_.isa) + ", " + std::to_string(pool_.size()) + " threads)";
+        return std::string("CPU (") + (exact_ ? "exact" : k_.isa) + ", " + std::to_string(pool_.size()) +
+               (pool_.size() == 1 ? " thread)" : " threads)");
     }
 
     Tensor weight(const GgufTensor& g) override {
