@@ -1,0 +1,26 @@
+# `cpack -G DEB` (run in the build folder) makes a Debian package of the app, ponder-cli, the
+# desktop entry, icon, AppStream metainfo and the bundled demo model. Library dependencies are
+# found by dpkg-shlibdeps; the QML modules the UI imports at run time are listed by hand, since no
+# tool can see them.
+set(CPACK_PACKAGE_NAME "ponder")
+set(CPACK_PACKAGE_VENDOR "Ponder")
+set(CPACK_PACKAGE_CONTACT "Ponder developers <ponder@users.noreply.github.com>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Chat with DeepSeek-R1 reasoning models on your own machine")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
+set(CPACK_GENERATOR "DEB")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_STRIP_FILES ON)  # debug info stays in the build tree
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-templates, qml6-module-qtqml-workerscript, qml6-module-qtquick-dialogs, qt6-qpa-plugins")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/ponder-app/ponder")
+
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/ponder.desktop DESTINATION share/applications
+        RENAME io.github.ponder.Ponder.desktop)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/ponder.svg DESTINATION share/icons/hicolor/scalable/apps
+        RENAME io.github.ponder.Ponder.svg)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/io.github.ponder.Ponder.metainfo.xml DESTINATION share/metainfo)
+
+include(CPack)
