@@ -28,6 +28,15 @@ ApplicationWindow {
     Material.accent: Material.Teal
     Material.primary: "#0f4c5c"
     font.pointSize: settings.fontSize > 0 ? settings.fontSize : Qt.application.font.pointSize
+    // Plain Qt Quick items (the chat's TextEdits, bubbles, panels) read `palette`; feed it the
+    // Material theme's colours so light and dark both read well.
+    palette.text: Material.foreground
+    palette.windowText: Material.foreground
+    palette.base: Material.theme === Material.Dark ? "#262626" : "#ffffff"
+    palette.alternateBase: Material.theme === Material.Dark ? "#383838" : "#f4f4f2"
+    palette.window: Material.background
+    palette.mid: Material.theme === Material.Dark ? "#555555" : "#cccccc"
+    palette.highlight: Material.accent
 
     onClosing: {
         settings.setValue("windowWidth", width)
