@@ -159,16 +159,20 @@ void ChatController::send(const QString& text) {
         }
         setConversation(id);
     }
-    const qint64 userId = m_store.append_user_message(m_conversationId, str(text), error);
-    const qint64 answerId = userId ? m_store.begin_assistant_message(m_conversationId, userId, str(m_modelName), error) : 0;
+    if (answer(m_store.append_user_message(m_conversationId, str(text), error), error)) emit messageSent();
+}
+
+bool ChatController::answer(qint64 userMessageId, std::string& error) {
+    const qint64 answerId =
+        userMessageId ? m_store.begin_assistant_message(m_conversationId, userMessageId, str(m_modelName), error) : 0;
     if (!answerId) {
         fail(error);
         reloadBranch();
-        return;
+        return false;
     }
     startGeneration(answerId);
     m_conversations.reload();
-    emit messageSent();
+    return true;
 }
 
 void ChatController::stop() {
@@ -200,15 +204,7 @@ void ChatController::regenerateLast() {
 void ChatController::editMessage(qint64 userMessageId, const QString& text) {
     if (!canSend() || text.trimmed().isEmpty()) return;
     std::string error;
-    const qint64 userId = m_store.edit_message(userMessageId, str(text), error);
-    const qint64 answerId = userId ? m_store.begin_assistant_message(m_conversationId, userId, str(m_modelName), error) : 0;
-    if (!answerId) {
-        fail(error);
-        reloadBranch();
-        return;
-    }
-    startGeneration(answerId);
-    m_conversations.reload();
+    answer(m_store.edit_message(userMessageId, str(text), error), error);
 }
 
 void ChatController::showSibling(qint64 messageId, int delta) {
@@ -342,17 +338,9 @@ void ChatController::onFinished(quint64 id, const QString& reason, const QString
     m_requestId = 0;
     m_requestMessage = 0;
     m_requestConversation = 0;
-    MessageStats st;
-    st.prompt_tokens = stats.promptTokens;
-    st.generated_tokens = stats.generatedTokens;
-    st.prompt_tokens_per_s = stats.promptMs > 0 ? 1000.0 * stats.promptTokens / stats.promptMs : 0;
-    st.generation_tokens_per_s = stats.tokensPerSecond();
-    st.reasoning_ms = static_cast<int64_t>(stats.reasoningMs);
-    const MessageState state = reason == QLatin1String("eos") || reason == QLatin1String("length") ? MessageState::Complete
-                               : reason == QLatin1String("cancelled")                              ? MessageState::Cancelled
-                                                                                                   : MessageState::Error;
     if (reason == QLatin1String("context_full") && conversation == m_conversationId) m_contextFull = true;
-    if (conversation == m_conversationId) m_messages.finish(messageId, state, error, st);
+    if (conversation == m_conversationId)
+        m_messages.finish(messageId, messageStateFor(reason), error, stats.toMessageStats());
     m_conversations.reload();
     emit stateChanged();
 }

@@ -115,6 +115,8 @@ private:
     bool fail(const std::string& error);
     void reloadBranch();
     void startGeneration(qint64 assistantMessageId);
+    // Starts the answer to the user message just written (0: writing it failed, `error` says why).
+    bool answer(qint64 userMessageId, std::string& error);
     void setConversation(qint64 id);
 
     ponder::Database& m_db;

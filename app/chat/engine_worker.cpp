@@ -6,6 +6,22 @@
 
 namespace ponder::app {
 
+ponder::MessageStats GenerationStatsSnapshot::toMessageStats() const {
+    MessageStats st;
+    st.prompt_tokens = promptTokens;
+    st.generated_tokens = generatedTokens;
+    st.prompt_tokens_per_s = promptMs > 0 ? 1000.0 * promptTokens / promptMs : 0;
+    st.generation_tokens_per_s = tokensPerSecond();
+    st.reasoning_ms = static_cast<int64_t>(reasoningMs);
+    return st;
+}
+
+ponder::MessageState messageStateFor(const QString& reason) {
+    if (reason == QLatin1String("eos") || reason == QLatin1String("length")) return MessageState::Complete;
+    if (reason == QLatin1String("cancelled")) return MessageState::Cancelled;
+    return MessageState::Error;  // "error", "context_full": the text so far is kept with the message
+}
+
 EngineWorker::EngineWorker(const QString& databasePath, QObject* parent)
     : QObject(parent), m_databasePath(databasePath) {
     qRegisterMetaType<GenerationRequest>();
@@ -65,18 +81,8 @@ void EngineWorker::generate(GenerationRequest request) {
     // Every way out saves the message in a final state before telling the GUI.
     auto end = [&](const QString& reason, const QString& message) {
         if (writer) {
-            MessageStats st;
-            st.prompt_tokens = snap.promptTokens;
-            st.generated_tokens = snap.generatedTokens;
-            st.prompt_tokens_per_s = snap.promptMs > 0 ? 1000.0 * snap.promptTokens / snap.promptMs : 0;
-            st.generation_tokens_per_s = snap.tokensPerSecond();
-            st.reasoning_ms = static_cast<int64_t>(snap.reasoningMs);
-            MessageState state = reason == QLatin1String("eos") || reason == QLatin1String("length")
-                                     ? MessageState::Complete
-                                 : reason == QLatin1String("cancelled") ? MessageState::Cancelled
-                                                                         : MessageState::Error;
             std::string why;
-            if (!writer->finish(state, st, message.toStdString(), why))
+            if (!writer->finish(messageStateFor(reason), snap.toMessageStats(), message.toStdString(), why))
                 qWarning("ponder: saving the answer failed: %s", why.c_str());
         }
         emit finished(request.id, reason, message, snap);

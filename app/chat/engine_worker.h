@@ -4,6 +4,7 @@
 #pragma once
 
 #include "ponder/engine.h"
+#include "ponder/conversation_store.h"
 #include "ponder/storage.h"
 
 #include <QElapsedTimer>
@@ -38,7 +39,11 @@ struct GenerationStatsSnapshot {
     double firstTokenMs = 0;
     double reasoningMs = 0;  // from the start of generation to "</think>"; 0 while thinking
     double tokensPerSecond() const { return generationMs > 0 ? 1000.0 * generatedTokens / generationMs : 0.0; }
+    ponder::MessageStats toMessageStats() const;
 };
+
+// The stored state of an answer that ended for `reason` (see EngineWorker::finished).
+ponder::MessageState messageStateFor(const QString& reason);
 
 class EngineWorker : public QObject {
     Q_OBJECT
