@@ -31,6 +31,7 @@ Rectangle {
             }
             ToolButton {
                 id: copyButton
+                objectName: "copyCodeButton"
                 text: copied ? qsTr("Copied") : qsTr("Copy")
                 property bool copied: false
                 onClicked: { block.copyRequested(block.code); copied = true; resetCopied.restart() }

@@ -20,6 +20,7 @@ Pane {
         spacing: 4
 
         Label {
+            objectName: "sendBlockedReason"
             visible: !composer.chat.canSend && !composer.chat.generating && composer.chat.sendBlockedReason.length > 0
             text: composer.chat.sendBlockedReason
             opacity: 0.75

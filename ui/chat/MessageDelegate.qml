@@ -69,6 +69,7 @@ Item {
             Layout.fillWidth: true
             TextArea {
                 id: editArea
+                objectName: "editArea"
                 Layout.fillWidth: true
                 Layout.minimumWidth: 320
                 wrapMode: TextEdit.Wrap
@@ -89,6 +90,7 @@ Item {
 
         // --- assistant message
         ThinkingPanel {
+            objectName: "thinkingPanel"
             visible: !root.isUser && root.reasoningVisible && (root.thinking || root.reasoning.length > 0)
             Layout.fillWidth: true
             reasoning: root.reasoning
@@ -128,6 +130,7 @@ Item {
             }
         }
         Rectangle {
+            objectName: "boxedAnswer"
             visible: !root.isUser && root.boxedAnswer.length > 0 && !root.streaming
             implicitWidth: boxedLabel.implicitWidth + 20
             implicitHeight: boxedLabel.implicitHeight + 10
@@ -143,6 +146,7 @@ Item {
             Accessible.name: boxedLabel.text
         }
         Label {
+            objectName: "errorText"
             visible: root.errorText.length > 0
             Layout.fillWidth: true
             wrapMode: Text.Wrap
@@ -158,12 +162,14 @@ Item {
 
         // --- actions and stats
         RowLayout {
+            objectName: "messageActions"
             spacing: 2
             Layout.alignment: root.isUser ? Qt.AlignRight : Qt.AlignLeft
             visible: !root.streaming && !root.editing
             opacity: hover.hovered || root.siblingCount > 1 ? 1 : 0.55
 
             ToolButton {
+                objectName: "previousSiblingButton"
                 visible: root.siblingCount > 1
                 text: "‹"
                 enabled: root.siblingIndex > 0 && root.chat.canSwitchBranch
@@ -171,10 +177,12 @@ Item {
                 Accessible.name: qsTr("Previous version")
             }
             Label {
+                objectName: "siblingLabel"
                 visible: root.siblingCount > 1
                 text: qsTr("%1/%2").arg(root.siblingIndex + 1).arg(root.siblingCount)
             }
             ToolButton {
+                objectName: "nextSiblingButton"
                 visible: root.siblingCount > 1
                 text: "›"
                 enabled: root.siblingIndex + 1 < root.siblingCount && root.chat.canSwitchBranch
@@ -182,11 +190,13 @@ Item {
                 Accessible.name: qsTr("Next version")
             }
             ToolButton {
+                objectName: "copyMessageButton"
                 text: qsTr("Copy")
                 onClicked: root.chat.copyText(root.content)
                 Accessible.name: qsTr("Copy message")
             }
             ToolButton {
+                objectName: "editButton"
                 visible: root.isUser
                 text: qsTr("Edit")
                 enabled: root.chat.canSend
@@ -194,6 +204,7 @@ Item {
                 Accessible.name: qsTr("Edit message")
             }
             ToolButton {
+                objectName: "regenerateButton"
                 visible: !root.isUser
                 text: qsTr("Regenerate")
                 enabled: root.chat.canSend
@@ -201,6 +212,7 @@ Item {
                 Accessible.name: qsTr("Regenerate answer")
             }
             ToolButton {
+                objectName: "deleteButton"
                 text: qsTr("Delete")
                 enabled: !root.chat.generating
                 onClicked: root.chat.deleteMessage(root.messageId)

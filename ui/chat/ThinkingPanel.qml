@@ -47,6 +47,7 @@ Pane {
 
         ItemDelegate {
             id: header
+            objectName: "thinkingHeader"
             Layout.fillWidth: true
             text: (panel.expanded ? "▾  " : "▸  ") + panel.headerText()
             font.italic: panel.thinking
@@ -57,6 +58,7 @@ Pane {
 
         TextEdit {
             id: body
+            objectName: "thinkingBody"
             visible: panel.expanded && panel.reasoning.length > 0
             Layout.fillWidth: true
             Layout.leftMargin: 14
