@@ -5,8 +5,10 @@
 
 #include <QCommandLineParser>
 #include <QGuiApplication>
+#include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+#include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 #include <cstdio>
 #include <cstring>
@@ -27,6 +29,12 @@ int main(int argc, char* argv[]) {
     QGuiApplication::setOrganizationName(QStringLiteral("Ponder"));
     QGuiApplication::setApplicationVersion(QString::fromLatin1(ponder::engine_version()));
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.ponder.Ponder"));
+    // The system language's translation, else English (its plural forms: "1 model", not
+    // "1 model(s)"); with neither, the source strings. Embedded by app/CMakeLists.txt.
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("ponder"), QStringLiteral("_"), QStringLiteral(":/i18n")) ||
+        translator.load(QStringLiteral("ponder_en"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser cli;
     cli.setApplicationDescription(QStringLiteral("Chat with DeepSeek-R1 reasoning models on your own machine."));
