@@ -19,6 +19,11 @@ QString statsText(const ponder::Message& m) {
     parts << (tokens == 1 ? MessageListModel::tr("1 token") : MessageListModel::tr("%1 tokens").arg(tokens));
     if (m.stats.generation_tokens_per_s > 0)
         parts << MessageListModel::tr("%1 tok/s").arg(m.stats.generation_tokens_per_s, 0, 'f', 1);
+    // Time to first token is the prompt's evaluation (sampling the first token adds microseconds);
+    // it is stored as the prompt's size and speed.
+    if (m.stats.prompt_tokens > 0 && m.stats.prompt_tokens_per_s > 0)
+        parts << MessageListModel::tr("first token in %1 s")
+                     .arg(static_cast<double>(m.stats.prompt_tokens) / m.stats.prompt_tokens_per_s, 0, 'f', 2);
     if (m.stats.prompt_tokens > 0) parts << MessageListModel::tr("prompt %1 tokens").arg(m.stats.prompt_tokens);
     if (!m.model.empty()) parts << QFileInfo(qs(m.model)).completeBaseName();
     return parts.join(QStringLiteral(" · "));
