@@ -1,2 +1,7 @@
 # The chat side of the app: answer rendering, list models, the controller with the real engine.
 ponder_qt_test(test_math_text test_math_text.cpp)
+ponder_qt_test(test_chat_controller test_chat_controller.cpp)
+# The whole app offscreen: Main.qml on AppRoot, chatting with the demo model; screenshots.
+ponder_qt_test(test_app_e2e test_app_e2e.cpp)
+find_package(Qt6 6.4 REQUIRED COMPONENTS QuickControls2)
+target_link_libraries(test_app_e2e PRIVATE ponder_uiplugin ponder_app_coreplugin Qt6::QuickControls2)
