@@ -45,8 +45,8 @@ bool ChatController::canRegenerate() const {
 QStringList ChatController::suggestions() const {
     if (m_modelName.contains(QLatin1String("ponder-demo"), Qt::CaseInsensitive) ||
         m_modelName.contains(QLatin1String("Ponder Demo"), Qt::CaseInsensitive))
-        // What the demo model does well (letter counting is not learned yet: training/README.md).
-        return {tr("What is 47 + 385?"), tr("Compute 1204 - 3875"), tr("What is 63 * 7?"), tr("Hello")};
+        return {tr("What is 47 + 385?"), tr("How many r's are in strawberry?"), tr("Compute 1204 - 3875"),
+                tr("What is 63 * 7?")};
     return {tr("How many r's are in strawberry?"), tr("Which is larger, 9.11 or 9.9?"),
             tr("Prove that the square root of 2 is irrational."), tr("Write a Python function that checks for primes.")};
 }

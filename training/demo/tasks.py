@@ -174,15 +174,23 @@ def mul_trace(a, b):
     return lines
 
 
+# Letter-count trace lines: "paired" writes the target beside every letter ("d d yes 1"), so the
+# model compares neighbouring tokens instead of reaching back into the prompt for the target;
+# "verdict" ("d yes 1") is the first format, which the model never learned to compare with (the
+# committed model's first two training stages used it; train.py --count-trace).
+COUNT_TRACE = "paired"
+
+
 def count_trace(word, c):
     lines = [f"Count the letter {c} in {word}."]
     n = 0
+    target = f" {c}" if COUNT_TRACE == "paired" else ""
     for ch in word:
         if ch == c:
             n += 1
-            lines.append(f"{ch} yes {n}")
+            lines.append(f"{ch}{target} yes {n}")
         else:
-            lines.append(f"{ch} no {n}")
+            lines.append(f"{ch}{target} no {n}")
     lines.append(f"Total: {n}")
     return lines, n
 

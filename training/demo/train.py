@@ -82,10 +82,13 @@ def main():
     ap.add_argument("--checkpoint", help="also save the torch state here")
     ap.add_argument("--mix", help="task shares, e.g. add:0.25,sub:0.27,mul:0.1,count:0.33,chat:0.05 "
                                   "(default: tasks.DEFAULT_MIX)")
+    ap.add_argument("--count-trace", choices=["paired", "verdict"], default="paired",
+                    help="letter-count trace lines: 'd d yes 1' (paired) or 'd yes 1' (verdict)")
     ap.add_argument("--init-from", help="start from this torch state (a --checkpoint of a run with the "
                                          "same seed) instead of random weights: a second stage")
     args = ap.parse_args()
 
+    tasks.COUNT_TRACE = args.count_trace
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     vocab = build_vocab(args.seed, args.merges)
