@@ -339,17 +339,25 @@ int64_t ConversationStore::insert_message(const Message& m, const std::string& w
     return id;
 }
 
+namespace {
+// A message to insert under `parent_id` (0: a first message), stamped now.
+Message new_message(int64_t conversation_id, int64_t parent_id, Role role) {
+    Message m;
+    m.conversation_id = conversation_id;
+    m.parent_id = parent_id;
+    m.role = role;
+    m.created_at = text::now_ms();
+    return m;
+}
+} // namespace
+
 int64_t ConversationStore::append_message(int64_t conversation_id, int64_t parent_id, Role role,
                                           std::string_view content, std::string& error) {
     Transaction tx(db_);
     Conversation c;
     if (!get_conversation(conversation_id, c, error)) return 0;
-    Message m;
-    m.conversation_id = conversation_id;
-    m.parent_id = parent_id;
-    m.role = role;
+    Message m = new_message(conversation_id, parent_id, role);
     m.content = content;
-    m.created_at = text::now_ms();
     int64_t id = insert_message(m, "", error);
     return id && tx.commit(error) ? id : 0;
 }
@@ -371,13 +379,9 @@ int64_t ConversationStore::begin_assistant_message(int64_t conversation_id, int6
     Transaction tx(db_);
     Conversation c;
     if (!get_conversation(conversation_id, c, error)) return 0;
-    Message m;
-    m.conversation_id = conversation_id;
-    m.parent_id = parent_id;
-    m.role = Role::Assistant;
+    Message m = new_message(conversation_id, parent_id, Role::Assistant);
     m.state = MessageState::Streaming;
     m.model = model;
-    m.created_at = text::now_ms();
     int64_t id = insert_message(m, process_identity::current(), error);
     return id && tx.commit(error) ? id : 0;
 }
