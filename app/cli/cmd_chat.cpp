@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "conversation_saver.h"
 #include "generation.h"
+#include "remote_generation.h"
 
 #include <csignal>
 #include <cstdio>
@@ -19,6 +20,41 @@ void on_sigint(int) {
     if (g_generating && g_session) g_session->cancel();
     else std::_Exit(130);  // Ctrl-C at the prompt leaves the program
 }
+// --provider / --base-url: the same chat with a server. Its template is the server's business;
+// earlier answers go back without their reasoning.
+int chat_remote(const Args& args) {
+    RemoteClient client(args);
+    const remote::RequestSampling sampling = remote_sampling_from_args(args);
+    std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);
+    if (saver) saver->set_settings({client.model(), client.provider(), args.get("system"), remote_sampling_json(sampling)});
+    std::vector<ChatMessage> messages;
+    if (args.has("system")) messages.push_back({"system", args.get("system")});
+    const bool tty = isatty(STDOUT_FILENO);
+    std::signal(SIGINT, SIG_DFL);  // at the prompt Ctrl-C quits; during an answer it stops it
+    std::fprintf(stderr, "Chatting with %s on %s. An empty line or Ctrl-D quits, Ctrl-C stops an answer.\n",
+                 client.model().c_str(), client.describe().c_str());
+    std::string line;
+    for (;;) {
+        std::fputs(tty ? "\033[1m> \033[0m" : "> ", stdout);
+        std::fflush(stdout);
+        if (!std::getline(std::cin, line) || line.empty()) break;
+        messages.push_back({"user", line});
+        StreamPrinter printer;
+        if (saver) saver->begin_turn(line, client.model());
+        RemoteResult r = client.generate(messages, sampling, [&](bool reasoning, const std::string& piece) {
+            Event e = remote_piece_event(reasoning, piece);
+            printer.piece(e);
+            if (saver) saver->piece(e);
+        });
+        if (r.reason == StopReason::Cancelled) std::fputs(" [stopped]", stdout);
+        printer.finish();
+        if (r.reason == StopReason::Error) std::fprintf(stderr, "ponder-cli: error: %s\n", r.error.c_str());
+        if (saver) saver->finish(remote_generate_result(r));
+        messages.push_back({"assistant", r.answer});
+    }
+    return 0;
+}
+
 } // namespace
 
 int cmd_chat(const std::vector<std::string>& argv) {
@@ -26,7 +62,9 @@ int cmd_chat(const std::vector<std::string>& argv) {
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"system", "n-predict"});
     options.insert(kSaveOptions.begin(), kSaveOptions.end());
+    options.insert(kRemoteOptions.begin(), kRemoteOptions.end());
     Args args(argv, kSaveFlags, options);
+    if (is_remote(args)) return chat_remote(args);
     GenerateOptions go;
     go.sampler = sampler_from_args(args);
     go.n_predict = parse_int(args, "n-predict", -1);

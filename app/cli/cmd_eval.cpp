@@ -4,6 +4,7 @@
 #include "args.h"
 #include "commands.h"
 #include "generation.h"
+#include "remote_generation.h"
 
 #include "ponder/answer.h"
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -71,6 +73,15 @@ std::string group_of(const Problem& p) {
     return g;
 }
 
+// One graded completion, from the local engine or a server.
+struct Sample {
+    std::optional<std::string> answer_text;  // nullopt: the thought never closed
+    std::string completion;                  // for the report
+    int reasoning_tokens = 0, generated_tokens = 0;
+    double generation_ms = 0;
+    StopReason reason = StopReason::None;
+};
+
 struct Tally {
     int problems = 0;
     double pass1 = 0, majority = 0, passk = 0;
@@ -82,6 +93,7 @@ int cmd_eval(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"suite", "samples", "max-tokens", "limit"});
+    options.insert(kRemoteOptions.begin(), kRemoteOptions.end());
     Args args(argv, {"json", "quiet"}, options);
     if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
     const int samples = parse_int(args, "samples", 1);
@@ -102,8 +114,55 @@ int cmd_eval(const std::vector<std::string>& argv) {
     if (samples > 1 && sp.temperature == 0 && !quiet)
         std::fputs("ponder: warning: --samples > 1 at temperature 0 gives identical samples\n", stderr);
 
-    Loaded l = load_model_and_session(args, quiet);
-    const Tokenizer& tok = model_tokenizer(*l.model);
+    // The engine that answers: the local model, or a server with --provider / --base-url.
+    std::function<Sample(const std::string& prompt, uint64_t seed)> answer;
+    Loaded l;
+    std::unique_ptr<RemoteClient> client;
+    if (is_remote(args)) {
+        client = std::make_unique<RemoteClient>(args);
+        remote::RequestSampling rs;
+        rs.temperature = sp.temperature;
+        rs.top_p = sp.top_p;
+        if (max_tokens > 0) rs.max_tokens = max_tokens;
+        answer = [&client, rs](const std::string& prompt, uint64_t seed) mutable {
+            rs.seed = seed;
+            RemoteResult r = client->generate({{"user", prompt}}, rs, [](bool, const std::string&) {});
+            if (r.reason == StopReason::Error) throw CommandError(r.error);
+            Sample s;
+            // The server split thought from answer; a thought that never closed has no answer.
+            if (!(r.answer.empty() && !r.reasoning.empty())) s.answer_text = r.answer;
+            s.completion = r.reasoning.empty() ? r.answer : r.reasoning + "</think>\n\n" + r.answer;
+            s.generated_tokens = r.usage.completion_tokens >= 0 ? static_cast<int>(r.usage.completion_tokens) : 0;
+            s.reasoning_tokens = r.usage.reasoning_tokens >= 0 ? static_cast<int>(r.usage.reasoning_tokens) : 0;
+            s.generation_ms = r.first_token_ms >= 0 ? r.total_ms - r.first_token_ms : r.total_ms;
+            s.reason = r.reason;
+            return s;
+        };
+    } else {
+        l = load_model_and_session(args, quiet);
+        answer = [&l, &sp, max_tokens](const std::string& prompt_text, uint64_t seed) {
+            const Tokenizer& tok = model_tokenizer(*l.model);
+            GenerateOptions go;
+            go.n_predict = max_tokens;
+            std::vector<int32_t> prompt = prompt_tokens(*l.model, prompt_text, false, go.prompt_opens_think);
+            go.sampler = sp;
+            go.sampler.seed = seed;
+            int reasoning_n = -1;
+            auto on_event = [&](const Event& e) {
+                if (e.kind == EventKind::Answer && reasoning_n < 0) reasoning_n = std::max(0, e.stats.generated_tokens - 1);
+            };
+            GenerateResult r = l.session->generate(prompt, go, on_event);
+            if (r.reason == StopReason::Error) throw CommandError(r.error);
+            Sample s;
+            s.generated_tokens = static_cast<int>(r.tokens.size());
+            s.reasoning_tokens = reasoning_n >= 0 ? reasoning_n : go.prompt_opens_think || !r.reasoning.empty() ? s.generated_tokens : 0;
+            s.completion = tok.decode(r.tokens, /*render_special=*/true);
+            s.answer_text = final_answer_text(s.completion, go.prompt_opens_think);
+            s.generation_ms = r.stats.generation_ms;
+            s.reason = r.reason;
+            return s;
+        };
+    }
     const bool tty = isatty(STDERR_FILENO);
 
     Tally total;
@@ -115,41 +174,34 @@ int cmd_eval(const std::vector<std::string>& argv) {
 
     for (size_t i = 0; i < suite.size(); ++i) {
         const Problem& p = suite[i];
-        GenerateOptions go;
-        go.n_predict = max_tokens;
-        std::vector<int32_t> prompt = prompt_tokens(*l.model, p.prompt, false, go.prompt_opens_think);
         int correct = 0;
         std::map<std::string, int> votes;
         ojson sample_results = ojson::array();
         for (int k = 0; k < samples; ++k) {
-            go.sampler = sp;
-            go.sampler.seed = base_seed + i * 1000003ull + static_cast<uint64_t>(k);
-            int reasoning_n = -1;
-            auto on_event = [&](const Event& e) {
-                if (e.kind == EventKind::Answer && reasoning_n < 0) reasoning_n = std::max(0, e.stats.generated_tokens - 1);
-            };
-            GenerateResult r = l.session->generate(prompt, go, on_event);
-            if (r.reason == StopReason::Error) throw CommandError("problem " + std::to_string(i + 1) + ": " + r.error);
-            const int n_gen = static_cast<int>(r.tokens.size());
-            if (reasoning_n < 0) reasoning_n = go.prompt_opens_think || !r.reasoning.empty() ? n_gen : 0;
-            std::string completion = tok.decode(r.tokens, /*render_special=*/true);
-            std::optional<std::string> answer_text = final_answer_text(completion, go.prompt_opens_think);
+            Sample smp;
+            try {
+                smp = answer(p.prompt, base_seed + i * 1000003ull + static_cast<uint64_t>(k));
+            } catch (const CommandError& e) {
+                throw CommandError("problem " + std::to_string(i + 1) + ": " + e.what());
+            }
+            const std::optional<std::string>& answer_text = smp.answer_text;
             Grade g = answer_text ? grade_answer(*answer_text, p.answer) : Grade{};
             const bool ok = g.correct;
             correct += ok;
             if (answer_text) ++votes[g.extracted];
+            const int n_gen = smp.generated_tokens, reasoning_n = smp.reasoning_tokens;
             reasoning_tokens += reasoning_n;
             answer_tokens += n_gen - reasoning_n;
             generated += n_gen;
-            gen_ms += r.stats.generation_ms;
+            gen_ms += smp.generation_ms;
             ++n_samples;
             ojson s;
             s["extracted"] = answer_text ? ojson(g.extracted) : ojson(nullptr);
             s["correct"] = ok;
             s["reasoning_tokens"] = reasoning_n;
             s["answer_tokens"] = n_gen - reasoning_n;
-            s["stop_reason"] = stop_reason_name(r.reason);
-            s["completion"] = completion;
+            s["stop_reason"] = stop_reason_name(smp.reason);
+            s["completion"] = smp.completion;
             sample_results.push_back(std::move(s));
         }
         // Majority answer (ties go to the first seen, which std::map orders by text: stable).

@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "conversation_saver.h"
 #include "generation.h"
+#include "remote_generation.h"
 
 #include <csignal>
 #include <cstdio>
@@ -15,6 +16,45 @@ Session* g_running = nullptr;  // for the SIGINT handler: Session::cancel only s
 void on_sigint(int) {
     if (g_running) g_running->cancel();
 }
+// --provider / --base-url: the same command against a server.
+int run_remote(const Args& args, const std::string& text, bool json) {
+    if (args.has("raw")) throw UsageError("--raw needs a local model: a server applies its own chat template");
+    for (const char* local : {"threads", "ctx", "backend", "simd", "cache-type", "repeat-penalty", "repeat-last-n"})
+        if (args.has(local)) throw UsageError(std::string("--") + local + " is for local models, not with --provider/--base-url");
+    RemoteClient client(args);
+    std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);
+    const remote::RequestSampling sampling = remote_sampling_from_args(args);
+    if (saver) {
+        saver->set_settings({client.model(), client.provider(), "", remote_sampling_json(sampling)});
+        saver->begin_turn(text, client.model());
+    }
+    StreamPrinter printer;
+    RemoteResult r = client.generate({{"user", text}}, sampling, [&](bool reasoning, const std::string& piece) {
+        Event e = remote_piece_event(reasoning, piece);
+        if (!json) printer.piece(e);
+        if (saver) saver->piece(e);
+    });
+    if (!json && printer.printed()) printer.finish();
+    if (saver) saver->finish(remote_generate_result(r));
+    if (!args.has("quiet") && r.reason != StopReason::Error) {
+        std::string tokens = r.usage.completion_tokens < 0 ? std::string("no usage reported")
+                                                           : std::to_string(r.usage.completion_tokens) + " tokens";
+        if (r.usage.reasoning_tokens >= 0) tokens += " (" + std::to_string(r.usage.reasoning_tokens) + " reasoning)";
+        std::fprintf(stderr, "ponder: %s, first text after %.0f ms, %s, %.0f ms in all, stop: %s\n", client.describe().c_str(),
+                     r.first_token_ms, tokens.c_str(), r.total_ms, stop_reason_name(r.reason));
+    }
+    if (json) {
+        nlohmann::ordered_json j = remote_result_json(r, client);
+        if (saver) {
+            j["conversation_id"] = saver->conversation_id();
+            j["message_id"] = saver->answer_id();
+        }
+        std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    }
+    if (r.reason == StopReason::Error) throw CommandError(r.error);
+    return 0;
+}
+
 } // namespace
 
 int cmd_run(const std::vector<std::string>& argv) {
@@ -22,6 +62,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"prompt", "prompt-file", "n-predict"});
     options.insert(kSaveOptions.begin(), kSaveOptions.end());
+    options.insert(kRemoteOptions.begin(), kRemoteOptions.end());
     std::set<std::string> flags = {"raw", "json", "quiet"};
     flags.insert(kSaveFlags.begin(), kSaveFlags.end());
     Args args(argv, flags, options);
@@ -32,6 +73,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     go.sampler = sampler_from_args(args);
     go.n_predict = parse_int(args, "n-predict", -1);
     const bool json = args.has("json");
+    if (is_remote(args)) return run_remote(args, text, json);
     if (args.has("raw") && (args.has("db") || args.has("save")))
         throw UsageError("--raw text is not a conversation; it cannot be saved with --db or --save");
     std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);  // before the long model load

@@ -25,7 +25,7 @@ std::string describe_http_status(int status, std::string_view server_message, st
     std::string code = " (HTTP " + std::to_string(status) + ").";
     switch (status) {
     case 400: return with_detail(who + " rejected the request" + code, server_message);
-    case 401: return with_detail(who + " refused the API key" + code + " Check the key in the provider's settings.", server_message);
+    case 401: return with_detail(who + " refused the API key" + code + " Check the API key.", server_message);
     case 402: return with_detail(who + " says the account's balance is insufficient" + code + " Top up the account to continue.", server_message);
     case 403: return with_detail(who + " refused access" + code, server_message);
     case 404: return with_detail(who + " does not know this address or model" + code + " Check the base URL and the model name.", server_message);

@@ -85,6 +85,7 @@ void RemoteChat::onReadyRead() {
             QLatin1String("text/event-stream"), Qt::CaseInsensitive);
     }
     const QByteArray bytes = reply->readAll();
+    m_outcome.httpStatus = status;
     if (status < 200 || status >= 300) {
         m_errorBody.append(bytes.left(kMaxErrorBody - m_errorBody.size()));
         return;
