@@ -12,5 +12,6 @@ int cmd_bench(const std::vector<std::string>& args);
 int cmd_chat(const std::vector<std::string>& args);
 int cmd_eval(const std::vector<std::string>& args);
 int cmd_history(const std::vector<std::string>& args);
+int cmd_serve(const std::vector<std::string>& args);
 
 } // namespace ponder::cli

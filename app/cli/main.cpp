@@ -41,6 +41,11 @@ const char* kUsage =
     "  history move-aside                      rename a damaged database so a new one can start\n"
     "      history works on the app's database ($XDG_DATA_HOME/ponder/ponder.db) or --db PATH;\n"
     "      --json prints JSON\n"
+    "  serve [--model PATH] [--host 127.0.0.1] [--port 8080] [--api-key-env VAR] [--ctx N] [--threads N]\n"
+    "        [--queue 16] [--max-body BYTES] [--name NAME] [--keep-alive SECONDS]\n"
+    "                                          OpenAI-compatible server: /v1/chat/completions (reasoning in\n"
+    "                                          reasoning_content), /v1/models, /health; a host other than\n"
+    "                                          loopback needs an API key, read from the variable VAR\n"
     "  --version                               print the version\n";
 
 } // namespace
@@ -69,6 +74,7 @@ int main(int argc, char** argv) {
         if (command == "chat") return cmd_chat(args);
         if (command == "eval") return cmd_eval(args);
         if (command == "history") return cmd_history(args);
+        if (command == "serve") return cmd_serve(args);
         throw UsageError("unknown command '" + command + "' (see ponder-cli --help)");
     } catch (const UsageError& e) {
         std::fprintf(stderr, "ponder-cli: %s\n", e.what());
