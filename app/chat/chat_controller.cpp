@@ -24,9 +24,60 @@ ChatController::ChatController(ponder::Database& db, ponder::ConversationStore& 
     connect(&m_worker, &EngineWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
 }
 
+void ChatController::setRemoteWorker(RemoteWorker* worker) {
+    m_remoteWorker = worker;
+    connect(this, &ChatController::remoteGenerateRequested, worker, &RemoteWorker::generate, Qt::QueuedConnection);
+    connect(worker, &RemoteWorker::reasoningDelta, this, &ChatController::onReasoningDelta, Qt::QueuedConnection);
+    connect(worker, &RemoteWorker::answerDelta, this, &ChatController::onAnswerDelta, Qt::QueuedConnection);
+    connect(worker, &RemoteWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
+    connect(worker, &RemoteWorker::retrying, this, &ChatController::onRetrying, Qt::QueuedConnection);
+}
+
+void ChatController::setRemoteTarget(const RemoteTarget& target) {
+    m_remote = target;
+    emit modelChanged();
+    emit stateChanged();
+}
+
+void ChatController::useLocalModel() {
+    m_remote.reset();
+    emit modelChanged();
+    emit stateChanged();
+}
+
+bool ChatController::modelReady() const {
+    if (m_remote) return m_remoteWorker && m_remote->endpoint.check().isEmpty();
+    return m_modelReady;
+}
+
+QString ChatController::modelName() const { return m_remote ? m_remote->displayName() : m_modelName; }
+
+QString ChatController::modelStatus() const {
+    if (!m_remote) return m_modelStatus;
+    if (!m_remoteWorker) return tr("Remote providers are not available in this build.");
+    const QString refused = m_remote->endpoint.check();
+    return refused.isEmpty() ? tr("Answers come from %1").arg(m_remote->endpoint.displayName()) : refused;
+}
+
+QString ChatController::backendDescription() const {
+    if (!m_remote) return m_backend;
+    const QUrl url = m_remote->endpoint.url(QStringLiteral("chat/completions"));
+    return m_remote->endpoint.warning().isEmpty() ? url.host() : tr("%1 (unencrypted http)").arg(url.host());
+}
+
+QString ChatController::answerModel() const { return m_remote ? m_remote->model : m_modelName; }
+
+void ChatController::stopRequest(quint64 id) {
+    if (m_requestRemote) {
+        if (m_remoteWorker) m_remoteWorker->requestStop(id);
+    } else {
+        m_worker.requestStop(id);
+    }
+}
+
 QString ChatController::sendBlockedReason() const {
-    if (!m_modelReady)
-        return m_modelStatus.isEmpty() ? tr("Load a model on the Models page to start chatting.") : m_modelStatus;
+    if (!modelReady())
+        return modelStatus().isEmpty() ? tr("Load a model on the Models page to start chatting.") : modelStatus();
     if (generating())
         return m_requestConversation == m_conversationId || m_conversationId == 0
                    ? tr("Wait for the answer to finish, or stop it.")
@@ -43,8 +94,9 @@ bool ChatController::canRegenerate() const {
 }
 
 QStringList ChatController::suggestions() const {
-    if (m_modelName.contains(QLatin1String("ponder-demo"), Qt::CaseInsensitive) ||
-        m_modelName.contains(QLatin1String("Ponder Demo"), Qt::CaseInsensitive))
+    const QString name = modelName();
+    if (name.contains(QLatin1String("ponder-demo"), Qt::CaseInsensitive) ||
+        name.contains(QLatin1String("Ponder Demo"), Qt::CaseInsensitive))
         return {tr("What is 47 + 385?"), tr("How many r's are in strawberry?"), tr("Compute 1204 - 3875"),
                 tr("What is 63 * 7?")};
     return {tr("How many r's are in strawberry?"), tr("Which is larger, 9.11 or 9.9?"),
@@ -99,9 +151,11 @@ QVector<ChatTurn> ChatController::turnsFor(const std::vector<ponder::Message>& b
             turns.push_back({QStringLiteral("assistant"), QString::fromStdString(m.content)});
         }
     }
-    const QString system = m_settings.systemPrompt.trimmed();
+    // A remote provider gets its own system prompt as a system message (its server applies the
+    // model's template); the local engine follows the model settings' placement.
+    const QString system = (m_remote ? m_remote->systemPrompt : m_settings.systemPrompt).trimmed();
     if (!system.isEmpty()) {
-        if (m_settings.systemPromptInUserTurn) {
+        if (!m_remote && m_settings.systemPromptInUserTurn) {
             for (ChatTurn& t : turns) {
                 if (t.role == QLatin1String("user")) {
                     t.content = system + QStringLiteral("\n\n") + t.content;
@@ -132,10 +186,12 @@ void ChatController::startGeneration(qint64 assistantMessageId) {
     m_requestId = request.id;
     m_requestConversation = m_conversationId;
     m_requestMessage = assistantMessageId;
+    m_requestRemote = m_remote.has_value();
     m_liveReasoning.clear();
     m_liveContent.clear();
     reloadBranch();
-    emit generateRequested(request);
+    if (m_remote) emit remoteGenerateRequested(request, *m_remote);
+    else emit generateRequested(request);
     emit stateChanged();
 }
 
@@ -149,8 +205,8 @@ void ChatController::send(const QString& text) {
     std::string error;
     if (!m_conversationId) {
         ConversationSettings cs;
-        cs.model = str(m_modelName);
-        cs.provider = "local";
+        cs.model = str(answerModel());
+        cs.provider = m_remote ? str(m_remote->providerId) : "local";
         cs.system_prompt = str(m_settings.systemPrompt);
         const qint64 id = m_store.create_conversation(title_from_text(str(trimmed)), cs, error);
         if (!id) {
@@ -164,7 +220,7 @@ void ChatController::send(const QString& text) {
 
 bool ChatController::answer(qint64 userMessageId, std::string& error) {
     const qint64 answerId =
-        userMessageId ? m_store.begin_assistant_message(m_conversationId, userMessageId, str(m_modelName), error) : 0;
+        userMessageId ? m_store.begin_assistant_message(m_conversationId, userMessageId, str(answerModel()), error) : 0;
     if (!answerId) {
         fail(error);
         reloadBranch();
@@ -176,13 +232,13 @@ bool ChatController::answer(qint64 userMessageId, std::string& error) {
 }
 
 void ChatController::stop() {
-    if (m_requestId) m_worker.requestStop(m_requestId);
+    if (m_requestId) stopRequest(m_requestId);
 }
 
 void ChatController::regenerate(qint64 assistantMessageId) {
     if (!canSend()) return;
     std::string error;
-    const qint64 id = m_store.begin_regeneration(assistantMessageId, str(m_modelName), error);
+    const qint64 id = m_store.begin_regeneration(assistantMessageId, str(answerModel()), error);
     if (!id) {
         fail(error);
         return;
@@ -253,7 +309,7 @@ void ChatController::openConversation(qint64 id) {
 }
 
 void ChatController::deleteConversation(qint64 id) {
-    if (generating() && m_requestConversation == id) m_worker.requestStop(m_requestId);
+    if (generating() && m_requestConversation == id) stopRequest(m_requestId);
     std::string error;
     if (!m_store.delete_conversation(id, error)) {
         fail(error);
@@ -316,6 +372,12 @@ void ChatController::onWorkerModelChanged(bool loaded, int contextLength, const 
     if (!loaded && !description.isEmpty()) m_modelStatus = description;
     emit modelChanged();
     emit stateChanged();
+}
+
+void ChatController::onRetrying(quint64 id, int seconds, const QString& why) {
+    if (id != m_requestId) return;
+    emit retrying(seconds, why);
+    emit notice(tr("%1 Retrying in %n s.", nullptr, seconds).arg(why));
 }
 
 void ChatController::onReasoningDelta(quint64 id, const QString& text) {

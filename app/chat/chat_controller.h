@@ -11,11 +11,13 @@
 #include "chat/conversation_list_model.h"
 #include "chat/engine_worker.h"
 #include "chat/message_list_model.h"
+#include "chat/remote_worker.h"
 
 #include "ponder/conversation_store.h"
 
 #include <QObject>
 #include <QUrl>
+#include <optional>
 #include <QtQml/qqmlregistration.h>
 
 namespace ponder::app {
@@ -47,6 +49,8 @@ class ChatController : public QObject {
     Q_PROPERTY(QString modelStatus READ modelStatus NOTIFY modelChanged)
     Q_PROPERTY(QString backendDescription READ backendDescription NOTIFY modelChanged)
     Q_PROPERTY(QStringList suggestions READ suggestions NOTIFY modelChanged)
+    // Answers come from a remote provider (RemoteTarget) rather than the local engine.
+    Q_PROPERTY(bool remote READ isRemote NOTIFY modelChanged)
 
 public:
     // `store` works on `db` (the GUI thread's connection); exports read through `db` too.
@@ -62,11 +66,19 @@ public:
     bool canRegenerate() const;
     bool canSwitchBranch() const { return !generating(); }
     bool contextFull() const { return m_contextFull; }
-    bool modelReady() const { return m_modelReady; }
-    QString modelName() const { return m_modelName; }
-    QString modelStatus() const { return m_modelStatus; }
-    QString backendDescription() const { return m_backend; }
+    bool modelReady() const;
+    QString modelName() const;
+    QString modelStatus() const;
+    QString backendDescription() const;
     QStringList suggestions() const;
+    bool isRemote() const { return m_remote.has_value(); }
+
+    // Remote answers go to `worker` (on its own thread); without one, only the local engine works.
+    void setRemoteWorker(RemoteWorker* worker);
+    // The next answers come from this provider and model (until useLocalModel()).
+    void setRemoteTarget(const ponder::app::RemoteTarget& target);
+    // Back to the local engine and whatever model it has loaded.
+    void useLocalModel();
 
     void setGenerationSettings(const GenerationSettings& settings) { m_settings = settings; }
     const GenerationSettings& generationSettings() const { return m_settings; }
@@ -104,12 +116,16 @@ signals:
     void messageSent();
     void notice(const QString& text);  // a short message for a toast
     void generateRequested(ponder::app::GenerationRequest request);  // queued to the worker
+    void remoteGenerateRequested(ponder::app::GenerationRequest request, ponder::app::RemoteTarget target);
+    // A rate-limited provider is being retried; for a toast.
+    void retrying(int seconds, const QString& why);
 
 private slots:
     void onWorkerModelChanged(bool loaded, int contextLength, const QString& description);
     void onReasoningDelta(quint64 id, const QString& text);
     void onAnswerDelta(quint64 id, const QString& text);
     void onFinished(quint64 id, const QString& reason, const QString& error, ponder::app::GenerationStatsSnapshot stats);
+    void onRetrying(quint64 id, int seconds, const QString& why);
 
 private:
     bool fail(const std::string& error);
@@ -118,6 +134,8 @@ private:
     // Starts the answer to the user message just written (0: writing it failed, `error` says why).
     bool answer(qint64 userMessageId, std::string& error);
     void setConversation(qint64 id);
+    QString answerModel() const;  // what a new answer records as its model
+    void stopRequest(quint64 id);
 
     ponder::Database& m_db;
     ponder::ConversationStore& m_store;
@@ -140,8 +158,12 @@ private:
     // of it (the database holds the text up to the last flush).
     std::string m_liveReasoning, m_liveContent;
 
+    // The local engine's state (shown while no remote target is chosen).
     bool m_modelReady = false;
     QString m_modelName, m_modelStatus, m_backend;
+    RemoteWorker* m_remoteWorker = nullptr;
+    std::optional<RemoteTarget> m_remote;
+    bool m_requestRemote = false;  // the request in flight went to the remote worker
 };
 
 } // namespace ponder::app

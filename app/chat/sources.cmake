@@ -4,5 +4,6 @@ target_sources(ponder_app_core PRIVATE
   chat/conversation_list_model.cpp chat/conversation_list_model.h
   chat/engine_worker.cpp chat/engine_worker.h
   chat/math_text.cpp chat/math_text.h
+  chat/remote_worker.cpp chat/remote_worker.h
   chat/message_list_model.cpp chat/message_list_model.h
 )

@@ -3,6 +3,7 @@
 #include "chat/chat_controller.h"
 #include "chat/conversation_list_model.h"
 #include "chat/engine_worker.h"
+#include "chat/remote_worker.h"
 #include "models/catalogue.h"
 #include "models/download_manager.h"
 #include "models/database_library_store.h"
@@ -24,11 +25,14 @@ AppRoot::AppRoot(const QString& dataDirOverride, QObject* parent) : QObject(pare
 
 AppRoot::~AppRoot() {
     if (m_worker) m_worker->requestStop(UINT64_MAX);  // a generation in flight ends within a token
+    if (m_remoteWorker) m_remoteWorker->requestStop(UINT64_MAX);
     m_downloads.reset();
     m_loader.reset();  // cancels and waits for a load in progress
     m_chat.reset();
     m_engineThread.quit();
+    m_remoteThread.quit();
     m_engineThread.wait();
+    m_remoteThread.wait();
 }
 
 bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
@@ -53,7 +57,15 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
     m_engineThread.setObjectName(QStringLiteral("engine"));
     m_engineThread.start();
 
+    // Remote providers answer on their own thread, with their own database connection.
+    m_remoteWorker = new RemoteWorker(m_paths.databasePath());
+    m_remoteWorker->moveToThread(&m_remoteThread);
+    connect(&m_remoteThread, &QThread::finished, m_remoteWorker, &QObject::deleteLater);
+    m_remoteThread.setObjectName(QStringLiteral("remote"));
+    m_remoteThread.start();
+
     m_chat = std::make_unique<ChatController>(*m_db, *m_store, *m_conversations, *m_worker);
+    m_chat->setRemoteWorker(m_remoteWorker);
     m_chat->setThinkingPanelMode(m_settings->thinkingPanel());
     connect(m_settings.get(), &AppSettings::changed, m_chat.get(),
             [this] { m_chat->setThinkingPanelMode(m_settings->thinkingPanel()); });

@@ -27,6 +27,7 @@ class ChatController;
 class ConversationListModel;
 class DownloadManager;
 class EngineWorker;
+class RemoteWorker;
 class ModelLibrary;
 class ModelLoader;
 class ModelSettingsStore;
@@ -53,6 +54,7 @@ public:
     ConversationListModel* conversations() const { return m_conversations.get(); }
     AppSettings* settings() const { return m_settings.get(); }
     EngineWorker* worker() const { return m_worker; }
+    RemoteWorker* remoteWorker() const { return m_remoteWorker; }
     ModelLibrary* library() const { return m_library.get(); }
     ModelLoader* loader() const { return m_loader.get(); }
 
@@ -64,6 +66,8 @@ private:
     std::unique_ptr<ConversationListModel> m_conversations;
     QThread m_engineThread;
     EngineWorker* m_worker = nullptr;  // lives in m_engineThread, deleted when it finishes
+    QThread m_remoteThread;
+    RemoteWorker* m_remoteWorker = nullptr;  // lives in m_remoteThread, likewise
     std::unique_ptr<ChatController> m_chat;
 
     void applyModelSettings();

@@ -1,0 +1,149 @@
+#include "chat/remote_worker.h"
+
+#include "ponder/streaming_writer.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+
+namespace ponder::app {
+
+using ponder::remote::RemoteChat;
+using ponder::remote::RemoteOutcome;
+
+QString RemoteTarget::displayName() const { return endpoint.displayName() + QStringLiteral(" · ") + model; }
+
+RemoteWorker::RemoteWorker(const QString& databasePath, QObject* parent) : QObject(parent), m_databasePath(databasePath) {
+    qRegisterMetaType<GenerationRequest>();
+    qRegisterMetaType<GenerationStatsSnapshot>();
+    qRegisterMetaType<RemoteTarget>();
+}
+
+RemoteWorker::~RemoteWorker() = default;
+
+ponder::Database* RemoteWorker::database(QString* error) {
+    if (!m_db && !m_databasePath.isEmpty()) {
+        std::string why;
+        m_db = Database::open(m_databasePath.toStdString(), why);
+        if (!m_db && error) *error = QString::fromStdString(why);
+    }
+    return m_db.get();
+}
+
+void RemoteWorker::requestStop(quint64 id) {
+    // A stop that overtakes its request (still in this thread's queue) cancels it on arrival.
+    quint64 below = m_stopBelow.load();
+    while (id > below && !m_stopBelow.compare_exchange_weak(below, id)) {
+    }
+    QMetaObject::invokeMethod(this, [this, id] { stop(id); }, Qt::QueuedConnection);
+}
+
+void RemoteWorker::stop(quint64 id) {
+    if (RemoteChat* chat = m_running.value(id)) chat->cancel();
+}
+
+namespace {
+QString reasonFor(const RemoteOutcome& o) {
+    if (o.reason == QLatin1String("stop")) return QStringLiteral("eos");
+    return o.reason;  // "length", "cancelled", "error"
+}
+} // namespace
+
+// Everything for one request lives in this object, owned by the RemoteChat's lifetime.
+struct RemoteWorker::Request {
+    GenerationRequest request;
+    std::unique_ptr<StreamingWriter> writer;
+    GenerationStatsSnapshot snap;
+    QString reasoningBuf, answerBuf;
+    QElapsedTimer clock;
+    bool answerStarted = false;
+    int chunks = 0;  // text pieces received: a live estimate of tokens until usage arrives
+};
+
+void RemoteWorker::generate(GenerationRequest request, RemoteTarget target) {
+    if (!m_network) m_network = new QNetworkAccessManager(this);  // on this thread
+    auto state = std::make_shared<Request>();
+    state->request = request;
+    state->clock.start();
+    if (request.messageId > 0) {
+        QString why;
+        if (Database* db = database(&why)) state->writer = std::make_unique<StreamingWriter>(*db, request.messageId);
+        else qWarning("ponder: answers cannot be saved: %s", qPrintable(why));
+    }
+
+    auto* chat = new RemoteChat(m_network, this);
+    remote::RemoteOptions options = m_options;
+    options.inlineThinkOpen = target.inlineThinkOpen;
+    chat->setOptions(options);
+    m_running.insert(request.id, chat);
+
+    // Text reaches the GUI at most every ~30 ms, as from the local engine.
+    auto* flushTimer = new QTimer(chat);
+    flushTimer->setSingleShot(true);
+    flushTimer->setInterval(30);
+    const quint64 id = request.id;
+    auto flush = [this, state, id] {
+        if (!state->reasoningBuf.isEmpty()) emit reasoningDelta(id, std::exchange(state->reasoningBuf, {}));
+        if (!state->answerBuf.isEmpty()) emit answerDelta(id, std::exchange(state->answerBuf, {}));
+        emit progress(id, state->snap);
+    };
+    connect(flushTimer, &QTimer::timeout, this, flush);
+    auto piece = [state, flushTimer](bool reasoning, const QString& text) {
+        Request& s = *state;
+        ++s.chunks;
+        s.snap.generatedTokens = s.chunks;
+        if (s.snap.firstTokenMs <= 0) s.snap.firstTokenMs = static_cast<double>(s.clock.elapsed());
+        s.snap.generationMs = static_cast<double>(s.clock.elapsed()) - s.snap.firstTokenMs;
+        if (!reasoning && !s.answerStarted) {
+            s.answerStarted = true;
+            s.snap.reasoningTokens = s.chunks - 1;
+            s.snap.reasoningMs = static_cast<double>(s.clock.elapsed());
+        }
+        (reasoning ? s.reasoningBuf : s.answerBuf) += text;
+        if (s.writer) {
+            const std::string bytes = text.toStdString();
+            if (reasoning) s.writer->add_reasoning(bytes);
+            else s.writer->add_content(bytes);
+        }
+        if (!flushTimer->isActive()) flushTimer->start();
+    };
+    connect(chat, &RemoteChat::reasoningDelta, this, [piece](const QString& t) { piece(true, t); });
+    connect(chat, &RemoteChat::answerDelta, this, [piece](const QString& t) { piece(false, t); });
+    connect(chat, &RemoteChat::retrying, this, [this, id](int, int seconds, const QString& why) { emit retrying(id, seconds, why); });
+    connect(chat, &RemoteChat::finished, this, [this, state, chat, flush, id](const RemoteOutcome& o) {
+        flush();
+        Request& s = *state;
+        // The server's counts replace the live estimate when it sends them.
+        if (o.usage.completion_tokens >= 0) s.snap.generatedTokens = static_cast<int>(o.usage.completion_tokens);
+        if (o.usage.prompt_tokens >= 0) s.snap.promptTokens = static_cast<int>(o.usage.prompt_tokens);
+        if (o.usage.reasoning_tokens >= 0) s.snap.reasoningTokens = static_cast<int>(o.usage.reasoning_tokens);
+        if (o.firstTokenMs >= 0) {
+            s.snap.firstTokenMs = static_cast<double>(o.firstTokenMs);
+            s.snap.generationMs = static_cast<double>(o.totalMs - o.firstTokenMs);
+        }
+        if (!s.answerStarted) s.snap.reasoningMs = static_cast<double>(o.totalMs);
+        const QString reason = reasonFor(o);
+        if (s.writer) {
+            std::string why;
+            if (!s.writer->finish(messageStateFor(reason), s.snap.toMessageStats(), o.error.toStdString(), why))
+                qWarning("ponder: saving the answer failed: %s", why.c_str());
+        }
+        m_running.remove(id);
+        chat->deleteLater();
+        emit finished(id, reason, o.error, s.snap);
+    });
+    chat->start(target.endpoint, requestSpec(request, target));
+    if (id <= m_stopBelow.load()) chat->cancel();
+}
+
+remote::ChatRequestSpec RemoteWorker::requestSpec(const GenerationRequest& request, const RemoteTarget& target) {
+    remote::ChatRequestSpec spec;
+    spec.preset_id = target.endpoint.presetId.toStdString();
+    spec.model = target.model.toStdString();
+    for (const ChatTurn& t : request.turns) spec.messages.push_back({t.role.toStdString(), t.content.toStdString()});
+    spec.sampling = target.sampling;
+    if (request.maxTokens > 0) spec.sampling.max_tokens = request.maxTokens;
+    spec.stream = true;
+    return spec;
+}
+
+} // namespace ponder::app
