@@ -46,6 +46,10 @@ const char* kUsage =
     "                                          OpenAI-compatible server: /v1/chat/completions (reasoning in\n"
     "                                          reasoning_content), /v1/models, /health; a host other than\n"
     "                                          loopback needs an API key, read from the variable VAR\n"
+    "  run | chat | eval --provider NAME | --base-url URL [--api-key-env VAR] --model NAME ...\n"
+    "                                          the same commands against a server: DeepSeek's API\n"
+    "                                          (--provider deepseek, key in $DEEPSEEK_API_KEY), vllm,\n"
+    "                                          sglang, ollama, lmstudio, or any OpenAI-compatible URL\n"
     "  --version                               print the version\n";
 
 } // namespace
