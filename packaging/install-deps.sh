@@ -17,6 +17,8 @@ debs=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qttest libgl-dev
+  # API keys of remote providers in the system keychain (Secret Service / KWallet)
+  qtkeychain-qt6-dev
   # Vulkan (lavapipe runs it on the CPU)
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
   # tests: unit tests, fuzzing, reference implementations, peers
