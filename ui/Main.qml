@@ -16,6 +16,8 @@ ApplicationWindow {
     required property ModelLibrary library
     required property ModelLoader loader
     required property DownloadManager downloads
+    required property ProviderStore providers
+    required property ModelPicker picker
 
     width: settings.value("windowWidth", 1200)
     height: settings.value("windowHeight", 800)
@@ -61,18 +63,21 @@ ApplicationWindow {
                 font.pointSize: window.font.pointSize * 1.15
             }
             Item { Layout.fillWidth: true }
-            Label {
-                objectName: "activeModelLabel"
-                text: window.chat.modelReady ? qsTr("%1 · %2").arg(window.chat.modelName).arg(window.chat.backendDescription)
-                                             : window.chat.modelStatus
-                elide: Text.ElideMiddle
+            ModelPickerButton {
                 Layout.maximumWidth: window.width * 0.45
-                opacity: 0.85
+                chat: window.chat
+                picker: window.picker
+                onManageProvidersRequested: window.page = "providers"
             }
             ToolButton {
                 text: window.page === "models" ? qsTr("Chat") : qsTr("Models")
                 onClicked: window.page = window.page === "models" ? "chat" : "models"
                 Accessible.name: window.page === "models" ? qsTr("Back to chat") : qsTr("Models")
+            }
+            ToolButton {
+                text: window.page === "providers" ? qsTr("Chat") : qsTr("Providers")
+                onClicked: window.page = window.page === "providers" ? "chat" : "providers"
+                Accessible.name: window.page === "providers" ? qsTr("Back to chat") : qsTr("Remote providers")
             }
             ToolButton {
                 text: qsTr("Settings")
@@ -99,7 +104,7 @@ ApplicationWindow {
         }
         StackLayout {
             SplitView.fillWidth: true
-            currentIndex: window.page === "models" ? 1 : 0
+            currentIndex: ["chat", "models", "providers"].indexOf(window.page)
             ChatView {
                 id: chatView
                 chat: window.chat
@@ -109,6 +114,11 @@ ApplicationWindow {
                 library: window.library
                 loader: window.loader
                 downloads: window.downloads
+            }
+            ProvidersPage {
+                id: providersPage
+                objectName: "providersPage"
+                store: window.providers
             }
         }
     }
@@ -144,6 +154,14 @@ ApplicationWindow {
     Connections {
         target: window.chat
         function onNotice(text) { toast.show(text) }
+    }
+    Connections {
+        target: window.picker
+        function onNoticeChanged() { if (window.picker.notice.length > 0) toast.show(window.picker.notice) }
+        function onProviderSetupRequested(providerId) {
+            window.page = "providers"
+            providersPage.editProvider(providerId)
+        }
     }
 
     Shortcut { sequence: StandardKey.New; onActivated: { window.page = "chat"; window.chat.newConversation(); chatView.focusComposer() } }

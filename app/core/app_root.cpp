@@ -12,6 +12,9 @@
 #include "models/model_library.h"
 #include "models/model_loader.h"
 #include "models/model_settings.h"
+#include "providers/keychain_secret_store.h"
+#include "providers/model_picker.h"
+#include "providers/provider_store.h"
 #include "settings/app_settings.h"
 
 #include <QNetworkAccessManager>
@@ -23,9 +26,13 @@ namespace ponder::app {
 
 AppRoot::AppRoot(const QString& dataDirOverride, QObject* parent) : QObject(parent), m_paths(dataDirOverride) {}
 
+void AppRoot::setSecretStore(std::unique_ptr<SecretStore> secrets) { m_secrets = std::move(secrets); }
+
 AppRoot::~AppRoot() {
     if (m_worker) m_worker->requestStop(UINT64_MAX);  // a generation in flight ends within a token
     if (m_remoteWorker) m_remoteWorker->requestStop(UINT64_MAX);
+    m_picker.reset();
+    m_providers.reset();
     m_downloads.reset();
     m_loader.reset();  // cancels and waits for a load in progress
     m_chat.reset();
@@ -95,7 +102,16 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
         QMetaObject::invokeMethod(m_worker, "setModel", Qt::QueuedConnection,
                                   Q_ARG(std::shared_ptr<ponder::Model>, nullptr), Q_ARG(int, 0));
     });
+    // Remote providers and the chat's choice of where answers come from (restored below).
+    m_providersIni = std::make_unique<QSettings>(m_paths.dataDir() + QStringLiteral("/settings.ini"), QSettings::IniFormat);
+    if (!m_secrets) m_secrets = std::make_unique<KeychainSecretStore>();
+    m_providers = std::make_unique<ProviderStore>(m_providersIni.get(), m_secrets.get(), m_network);
+    m_picker = std::make_unique<ModelPicker>(m_providers.get(), m_providersIni.get());
+    connect(m_picker.get(), &ModelPicker::remoteTargetChosen, m_chat.get(), &ChatController::setRemoteTarget);
+    connect(m_picker.get(), &ModelPicker::localModelChosen, m_chat.get(), &ChatController::useLocalModel);
+
     auto status = [this] {
+        m_picker->setLocalModelName(m_loader->activeName());
         m_chat->setModelName(m_loader->activeName());
         m_chat->setModelStatus(m_loader->statusText());
         applyModelSettings();
@@ -107,6 +123,7 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
         if (path == m_loader->activePath()) applyModelSettings();
     });
     status();
+    m_picker->restore();
     return true;
 }
 
@@ -138,7 +155,9 @@ QVariantMap AppRoot::qmlProperties() const {
             {QStringLiteral("settings"), QVariant::fromValue(m_settings.get())},
             {QStringLiteral("library"), QVariant::fromValue(m_library.get())},
             {QStringLiteral("loader"), QVariant::fromValue(m_loader.get())},
-            {QStringLiteral("downloads"), QVariant::fromValue(m_downloads.get())}};
+            {QStringLiteral("downloads"), QVariant::fromValue(m_downloads.get())},
+            {QStringLiteral("providers"), QVariant::fromValue(m_providers.get())},
+            {QStringLiteral("picker"), QVariant::fromValue(m_picker.get())}};
 }
 
 } // namespace ponder::app

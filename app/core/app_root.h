@@ -32,12 +32,19 @@ class ModelLibrary;
 class ModelLoader;
 class ModelSettingsStore;
 class DatabaseLibraryStore;
+class ModelPicker;
+class ProviderStore;
+class SecretStore;
 
 class AppRoot : public QObject {
     Q_OBJECT
 public:
     explicit AppRoot(const QString& dataDirOverride = {}, QObject* parent = nullptr);
     ~AppRoot() override;
+
+    // Where API keys go; before start(). Default: the system keychain (KeychainSecretStore);
+    // tests pass a MemorySecretStore so they never touch the user's keychain.
+    void setSecretStore(std::unique_ptr<SecretStore> secrets);
 
     // Opens the profile. False: `error` says why and `failure` what kind (a corrupt database can
     // be moved aside with moveDatabaseAside(), then start() again).
@@ -57,6 +64,8 @@ public:
     RemoteWorker* remoteWorker() const { return m_remoteWorker; }
     ModelLibrary* library() const { return m_library.get(); }
     ModelLoader* loader() const { return m_loader.get(); }
+    ProviderStore* providers() const { return m_providers.get(); }
+    ModelPicker* picker() const { return m_picker.get(); }
 
 private:
     AppPaths m_paths;
@@ -80,6 +89,12 @@ private:
     std::unique_ptr<ModelLoader> m_loader;
     QNetworkAccessManager* m_network = nullptr;
     std::unique_ptr<DownloadManager> m_downloads;
+
+    // Remote providers (app/providers): their settings in settings.ini, keys in m_secrets.
+    std::unique_ptr<QSettings> m_providersIni;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<ProviderStore> m_providers;
+    std::unique_ptr<ModelPicker> m_picker;
 };
 
 } // namespace ponder::app
