@@ -90,19 +90,20 @@ Page {
             Repeater {
                 model: page.store.presets
                 delegate: ItemDelegate {
+                    id: preset
                     required property var modelData
                     Layout.fillWidth: true
                     onClicked: {
                         addDialog.close()
-                        editorDialog.openNew(modelData.id)
+                        editorDialog.openNew(preset.modelData.id)
                     }
-                    Accessible.name: modelData.name
+                    Accessible.name: preset.modelData.name
                     contentItem: ColumnLayout {
                         spacing: 2
-                        Label { text: modelData.name; font.bold: true }
+                        Label { text: preset.modelData.name; font.bold: true }
                         Label {
                             Layout.fillWidth: true
-                            text: modelData.help
+                            text: preset.modelData.help
                             wrapMode: Text.WordWrap
                             opacity: 0.7
                             font.pointSize: page.font.pointSize * 0.9
