@@ -60,6 +60,8 @@ void RemoteChat::send() {
     request.setRawHeader("Accept", "text/event-stream, application/json");
     if (!m_endpoint.apiKey.isEmpty()) request.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    // Never follow a redirect: Qt would resend the Authorization header to wherever it points.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     m_sse = std::make_unique<SseParser>();
     m_errorBody.clear();
     m_plainBody.clear();
@@ -157,6 +159,8 @@ void RemoteChat::onReplyFinished() {
         if (server.empty() && !m_errorBody.trimmed().startsWith('<'))  // plain text, not an HTML page
             server = m_errorBody.trimmed().left(300).toStdString();
         QString message = qs(describe_http_status(status, server, who.toStdString()));
+        if (status >= 300 && status < 400)
+            message = redirectText(who, reply->header(QNetworkRequest::LocationHeader).toUrl());
         if (status_is_retryable(status) && !m_outcome.receivedText && m_outcome.retries < m_options.maxRetries) {
             const QByteArray header = reply->rawHeader("Retry-After");
             std::optional<int> wait = parse_retry_after(header.toStdString(), QDateTime::currentSecsSinceEpoch());
@@ -252,6 +256,14 @@ void RemoteChat::finish(const QString& reason, const QString& error) {
     emit finished(m_outcome);
 }
 
+QString redirectText(const QString& who, const QUrl& location) {
+    return location.isEmpty()
+               ? QObject::tr("%1 answered with a redirect; check the base URL.").arg(who)
+               : QObject::tr("%1 redirects to %2. Ponder does not follow redirects, so the API key is never sent "
+                             "elsewhere; if that is the right server, use its address as the base URL.")
+                     .arg(who, location.toString(QUrl::RemoveUserInfo));
+}
+
 // ---- /v1/models
 
 RemoteModelList::RemoteModelList(QNetworkAccessManager* network, QObject* parent) : QObject(parent), m_network(network) {}
@@ -285,6 +297,7 @@ void RemoteModelList::fetch(const RemoteEndpoint& endpoint, int timeoutMs) {
     QNetworkRequest request(endpoint.url(QStringLiteral("models")));
     if (!endpoint.apiKey.isEmpty()) request.setRawHeader("Authorization", "Bearer " + endpoint.apiKey.toUtf8());
     request.setTransferTimeout(timeoutMs);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     QNetworkReply* reply = m_network->get(request);
     const QString who = endpoint.displayName();
     connect(reply, &QNetworkReply::finished, this, [this, reply, who] {
@@ -295,6 +308,10 @@ void RemoteModelList::fetch(const RemoteEndpoint& endpoint, int timeoutMs) {
             emit finished({}, reply->error() == QNetworkReply::OperationCanceledError
                                   ? tr("%1 did not answer in time.").arg(who)
                                   : tr("Could not reach %1: %2").arg(who, reply->errorString()));
+            return;
+        }
+        if (status >= 300 && status < 400) {
+            emit finished({}, redirectText(who, reply->header(QNetworkRequest::LocationHeader).toUrl()));
             return;
         }
         if (status >= 300) {

@@ -142,6 +142,9 @@ private:
     QNetworkAccessManager* m_network;
 };
 
+// The message for a redirect answer (3xx), which is never followed.
+QString redirectText(const QString& who, const QUrl& location);
+
 // Model ids of a /v1/models answer ({"data":[{"id":...}]}; Ollama's {"models":[{"name"}]} too).
 QStringList parse_model_list(const QByteArray& body, QString* error);
 

@@ -57,7 +57,7 @@ QString ScriptedServer::baseUrl() const { return QStringLiteral("http://127.0.0.
 QStringList ScriptedServer::scenarios() {
     return {"deepseek-reasoner", "reasoning-field", "inline-think", "inline-open-think", "keepalive", "unauthorized",
             "no-balance", "bad-request", "unprocessable", "server-error", "rate-limited", "always-429", "cut", "slow",
-            "no-headers", "malformed", "stream-error", "no-stream", "echo", "auth-check"};
+            "no-headers", "malformed", "stream-error", "no-stream", "echo", "auth-check", "redirect"};
 }
 
 void ScriptedServer::onNewConnection() {
@@ -123,6 +123,9 @@ void ScriptedServer::respond(QTcpSocket* socket, const RecordedRequest& request)
         for (qsizetype i = 0; i < chunks.size(); ++i) sendLater(t += gapMs, chunks[i], close && i + 1 == chunks.size());
     };
     if (model == "deepseek-reasoner" || (model == "rate-limited" && n > 2)) return stream(deepseekChunks("reasoning_content"), 5);
+    if (model == "redirect")
+        return sendAndClose(head(307, "Temporary Redirect", "text/plain",
+                                 "Location: https://elsewhere.example/v1/chat/completions\r\nContent-Length: 0\r\n"));
     if (model == "auth-check") {
         if (request.headers.value("authorization") != "Bearer sk-scripted-key")
             return sendAndClose(errorResponse(401, "Unauthorized", "Authentication Fails (no such API key)"));

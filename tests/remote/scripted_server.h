@@ -18,6 +18,7 @@
 //   stream-error       an {"error":...} object inside the stream
 //   no-stream          ignores stream=true and answers with one JSON object
 //   echo               the answer is the last user message, reasoning is the message count
+//   redirect           307 to another host (never followed: the key would go along)
 //   auth-check         deepseek-style with "Authorization: Bearer sk-scripted-key", 401 otherwise
 // GET .../models lists the scenario names. Qt Network only.
 #pragma once

@@ -148,6 +148,14 @@ private slots:
         QCOMPARE(server.count(model.toUtf8()), 1);  // not retried
     }
 
+    void redirectsAreNotFollowed() {
+        Result r = run(QStringLiteral("redirect"));
+        QCOMPARE(r.outcome.reason, QStringLiteral("error"));
+        QCOMPARE(r.outcome.httpStatus, 307);
+        QVERIFY2(r.outcome.error.contains(QStringLiteral("redirects to https://elsewhere.example")), qPrintable(r.outcome.error));
+        QCOMPARE(server.requests().size(), 1);
+    }
+
     void rateLimitHonoursRetryAfter() {
         QElapsedTimer t;
         t.start();
