@@ -2,9 +2,11 @@
 // lists providers with what they still need, the chat header's picker lists every provider's
 // models, the editor shows the address refusal live as the user types and keeps Save off, and no
 // QML warning is raised. Screenshots go to $PONDER_SCREENSHOT_DIR (default: ./screenshots).
+#include "chat/chat_controller.h"
 #include "core/app_root.h"
 #include "providers/model_picker.h"
 #include "providers/provider_store.h"
+#include "scripted_server.h"
 
 #include <QDir>
 #include <QQmlApplicationEngine>
@@ -141,6 +143,44 @@ private slots:
         QVERIFY(!itemsWithText(content, QStringLiteral("ollama serve, then ollama pull deepseek-r1:7b")).isEmpty());
         QTest::qWait(300);
         shoot(window, QStringLiteral("providers-6-add"));
+    }
+
+    // A whole remote answer in the window: DeepSeek-style chunks from the scripted server land in
+    // the thinking panel and the answer, the header names the provider's model.
+    void remoteAnswerInTheChat() {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+        ponder::testing::ScriptedServer server;
+        QVERIFY(server.listen());
+        QTemporaryDir profile;
+        AppRoot root(profile.path());
+        root.setSecretStore(std::make_unique<MemorySecretStore>());
+        QString error;
+        ponder::OpenFailure failure;
+        QVERIFY2(root.start(error, failure), qPrintable(error));
+        ProviderConfig deepseek = providerFromPreset(QStringLiteral("deepseek"));
+        deepseek.baseUrl = server.baseUrl();  // loopback http: allowed
+        const QString id = root.providers()->add(deepseek);
+        bool keySaved = false;
+        root.providers()->setKey(id, QStringLiteral("sk-window-test"), this,
+                                 [&](SecretStore::Status status, const QString&) { keySaved = status == SecretStore::Status::Ok; });
+        QTRY_VERIFY(keySaved);
+        QVERIFY(root.picker()->chooseRemote(id, QStringLiteral("deepseek-reasoner")));
+        QTRY_VERIFY(root.chat()->isRemote());
+
+        QQmlApplicationEngine engine;
+        engine.setInitialProperties(root.qmlProperties());
+        engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().value(0));
+        QVERIFY(window);
+        window->resize(1100, 760);
+        root.chat()->send(QStringLiteral("What is 2 + 3?"));
+        QTRY_VERIFY(!root.chat()->generating());
+        QQuickItem* content = window->contentItem();
+        QTRY_VERIFY(!itemsWithText(content, QStringLiteral("Answer: 5")).isEmpty() ||
+                    !itemsWithText(content, QStringLiteral("5")).isEmpty());
+        QCOMPARE(server.requests().first().headers.value("authorization"), QByteArray("Bearer sk-window-test"));
+        QTest::qWait(300);
+        shoot(window, QStringLiteral("providers-7-remote-chat"));
     }
 };
 
