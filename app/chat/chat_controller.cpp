@@ -111,12 +111,19 @@ bool ChatController::fail(const std::string& error) {
 void ChatController::setConversation(qint64 id) {
     m_conversationId = id;
     m_title.clear();
+    m_conversationProvider.clear();
+    m_conversationModel.clear();
     m_contextFull = false;
     if (id) {
         Conversation c;
         std::string error;
-        if (m_store.get_conversation(id, c, error)) m_title = QString::fromStdString(c.title);
-        else fail(error);
+        if (m_store.get_conversation(id, c, error)) {
+            m_title = QString::fromStdString(c.title);
+            m_conversationProvider = QString::fromStdString(c.settings.provider);
+            m_conversationModel = QString::fromStdString(c.settings.model);
+        } else {
+            fail(error);
+        }
     }
     emit conversationChanged();
     emit stateChanged();

@@ -102,6 +102,9 @@ public:
     // The model's text for a branch: user turns and answers (reasoning dropped), after the
     // dropped-turns cut, with the system prompt placed as the settings say. Public for tests.
     QVector<ChatTurn> turnsFor(const std::vector<ponder::Message>& branch) const;
+    // What answered the open conversation: "local" or a provider id, and the model.
+    QString conversationProvider() const { return m_conversationProvider; }
+    QString conversationModel() const { return m_conversationModel; }
 
 public slots:
     // From the model loader (main.cpp wires them).
@@ -145,7 +148,7 @@ private:
     GenerationSettings m_settings;
 
     qint64 m_conversationId = 0;
-    QString m_title;
+    QString m_title, m_conversationProvider, m_conversationModel;
     bool m_contextFull = false;
     // Per conversation: the first message still sent to the model after "drop oldest turns".
     QHash<qint64, qint64> m_contextStart;

@@ -165,6 +165,17 @@ bool ModelPicker::resolve(const QString& providerId, const QString& modelId, boo
     return true;
 }
 
+void ModelPicker::followConversation(const QString& provider, const QString& model) {
+    if (provider.isEmpty() || provider == QLatin1String("local")) {
+        if (isRemote()) chooseLocal();
+        return;
+    }
+    if (provider == m_providerId && model == m_modelId) return;
+    const ProviderConfig* p = m_store->find(provider);
+    if (!p || p->indexOfModel(model) < 0 || (p->needsKey() && !m_store->keySet(provider))) return;
+    resolve(provider, model, true);
+}
+
 void ModelPicker::onProviderChanged(const QString& id) {
     rebuild();
     if (id != m_providerId) return;

@@ -110,6 +110,34 @@ private slots:
         QCOMPARE(picker.currentIndex(), 0);
     }
 
+    void reopenedConversationsFollowWhatAnsweredThem() {
+        Fixture f;
+        ModelPicker picker(&f.store, &f.settings);
+        QSignalSpy remote(&picker, &ModelPicker::remoteTargetChosen);
+        QSignalSpy local(&picker, &ModelPicker::localModelChosen);
+        QSignalSpy setup(&picker, &ModelPicker::providerSetupRequested);
+        picker.followConversation(f.ollama, QStringLiteral("deepseek-r1:14b"));  // no key needed
+        QTRY_COMPARE(remote.count(), 1);
+        QCOMPARE(lastTarget(remote).model, QStringLiteral("deepseek-r1:14b"));
+        QVERIFY(picker.isRemote());
+        picker.followConversation(QStringLiteral("local"), QStringLiteral("ponder-demo.gguf"));
+        QCOMPARE(local.count(), 1);
+        QVERIFY(!picker.isRemote());
+        // DeepSeek without a key, a deleted provider, a model no longer listed: nothing changes and
+        // no editor pops up just because an old conversation was opened.
+        picker.followConversation(f.deepseek, QStringLiteral("deepseek-reasoner"));
+        picker.followConversation(QStringLiteral("gone"), QStringLiteral("m"));
+        picker.followConversation(f.ollama, QStringLiteral("removed-model"));
+        QTest::qWait(50);
+        QCOMPARE(remote.count(), 1);
+        QCOMPARE(setup.count(), 0);
+        QVERIFY(!picker.isRemote());
+        f.setKey(f.deepseek, QStringLiteral("sk-deepseek"));
+        picker.followConversation(f.deepseek, QStringLiteral("deepseek-reasoner"));
+        QTRY_COMPARE(remote.count(), 2);
+        QCOMPARE(lastTarget(remote).endpoint.apiKey, QStringLiteral("sk-deepseek"));
+    }
+
     void missingKeyAsksForOne() {
         Fixture f;
         ModelPicker picker(&f.store, &f.settings);

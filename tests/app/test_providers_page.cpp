@@ -181,6 +181,15 @@ private slots:
         QCOMPARE(server.requests().first().headers.value("authorization"), QByteArray("Bearer sk-window-test"));
         QTest::qWait(300);
         shoot(window, QStringLiteral("providers-7-remote-chat"));
+
+        // Back to this computer for a new chat; reopening the DeepSeek conversation goes on with DeepSeek.
+        const qint64 conversation = root.chat()->conversationId();
+        root.chat()->newConversation();
+        root.picker()->chooseLocal();
+        QVERIFY(!root.chat()->isRemote());
+        root.chat()->openConversation(conversation);
+        QTRY_VERIFY(root.chat()->isRemote());
+        QCOMPARE(root.chat()->modelName(), QStringLiteral("DeepSeek · deepseek-reasoner"));
     }
 };
 
