@@ -23,6 +23,8 @@ debs=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
   # tests: unit tests, fuzzing, reference implementations, peers
   libgtest-dev clang-14 libclang-rt-14-dev python3 python3-numpy xvfb xauth
+  # the real keychain test: gnome-keyring's Secret Service on a private D-Bus session
+  gnome-keyring dbus-daemon
 )
 
 # Node.js runs the peer comparisons; Debian 12 ships 18, node-llama-cpp 3.21.1 needs >= 20, so a
