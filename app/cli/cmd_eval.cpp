@@ -128,6 +128,7 @@ int cmd_eval(const std::vector<std::string>& argv) {
             rs.seed = seed;
             RemoteResult r = client->generate({{"user", prompt}}, rs, [](bool, const std::string&) {});
             if (r.reason == StopReason::Error) throw CommandError(r.error);
+            if (r.reason == StopReason::Cancelled) throw CommandError("interrupted (Ctrl-C)");  // ends the whole eval
             Sample s;
             // The server split thought from answer; a thought that never closed has no answer.
             if (!(r.answer.empty() && !r.reasoning.empty())) s.answer_text = r.answer;
