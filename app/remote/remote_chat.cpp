@@ -66,9 +66,16 @@ void RemoteChat::send() {
     m_errorBody.clear();
     m_plainBody.clear();
     m_sslErrors.clear();
-    m_headersSeen = m_isEventStream = false;
+    m_headersSeen = m_typeKnown = m_isEventStream = false;
     m_reply = m_network->post(request, m_body);
     connect(m_reply, &QNetworkReply::readyRead, this, &RemoteChat::onReadyRead);
+    // Headers in: the server is there. A server may then think (or queue) a while before the first
+    // chunk, so the longer idle timeout applies from here on.
+    connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
+        if (!m_running) return;
+        m_headersSeen = true;
+        m_timer.start(m_options.idleTimeoutMs);
+    });
     connect(m_reply, &QNetworkReply::finished, this, &RemoteChat::onReplyFinished);
     connect(m_reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError>& errors) {
         for (const QSslError& e : errors) m_sslErrors << e.errorString();  // never ignored
@@ -81,8 +88,8 @@ void RemoteChat::onReadyRead() {
     if (!reply || !m_running) return;
     m_timer.start(m_options.idleTimeoutMs);
     const int status = http_status(reply);
-    if (!m_headersSeen) {
-        m_headersSeen = true;
+    if (!m_typeKnown) {
+        m_typeKnown = m_headersSeen = true;
         m_isEventStream = reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(
             QLatin1String("text/event-stream"), Qt::CaseInsensitive);
     }
@@ -177,9 +184,13 @@ void RemoteChat::onReplyFinished() {
         }
         return finish(QStringLiteral("error"), message);
     }
+    if (!m_typeKnown)
+        m_isEventStream = reply->header(QNetworkRequest::ContentTypeHeader).toString().contains(
+            QLatin1String("text/event-stream"), Qt::CaseInsensitive);
     if (!m_isEventStream) {
         // A server that ignored stream=true answered with one JSON object.
         m_plainBody.append(reply->readAll());
+        if (m_plainBody.trimmed().isEmpty()) return finish(QStringLiteral("error"), tr("%1 sent an empty answer.").arg(who));
         StreamUpdate u = m_decoder->decode_response(m_plainBody.toStdString());
         apply(u);
         if (!u.error.empty()) return finish(QStringLiteral("error"), streamErrorText(u));

@@ -56,7 +56,7 @@ struct RemoteEndpoint {
 Transport transport_for(const QUrl& url);
 
 struct RemoteOptions {
-    int connectTimeoutMs = 30000;   // until the response headers arrive
+    int connectTimeoutMs = 60000;   // until the response headers arrive
     int idleTimeoutMs = 120000;     // between two reads once streaming (DeepSeek sends keep-alives)
     int maxRetries = 3;             // 429 / 503 answers retried before any text arrived
     int maxRetryWaitS = 60;         // a longer Retry-After is reported instead of waited for
@@ -125,7 +125,7 @@ private:
     RemoteOutcome m_outcome;
     QStringList m_sslErrors;
     bool m_running = false, m_timedOut = false, m_cancelled = false, m_isEventStream = false;
-    bool m_headersSeen = false;
+    bool m_headersSeen = false, m_typeKnown = false;
 };
 
 // GET /v1/models: the model ids a server offers.

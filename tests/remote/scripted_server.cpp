@@ -57,7 +57,8 @@ QString ScriptedServer::baseUrl() const { return QStringLiteral("http://127.0.0.
 QStringList ScriptedServer::scenarios() {
     return {"deepseek-reasoner", "reasoning-field", "inline-think", "inline-open-think", "keepalive", "unauthorized",
             "no-balance", "bad-request", "unprocessable", "server-error", "rate-limited", "always-429", "cut", "slow",
-            "no-headers", "malformed", "stream-error", "no-stream", "echo", "auth-check", "redirect"};
+            "no-headers", "malformed", "stream-error", "no-stream", "echo", "auth-check", "redirect", "headers-then-think",
+            "empty-200"};
 }
 
 void ScriptedServer::onNewConnection() {
@@ -132,6 +133,8 @@ void ScriptedServer::respond(QTcpSocket* socket, const RecordedRequest& request)
         return stream(deepseekChunks("reasoning_content"), 5);
     }
     if (model == "reasoning-field") return stream(deepseekChunks("reasoning"), 5);
+    if (model == "headers-then-think") return stream(deepseekChunks("reasoning_content"), 400);  // silent 0.4 s after headers
+    if (model == "empty-200") return sendAndClose(head(200, "OK", "application/json", "Content-Length: 0\r\n"));
     if (model == "inline-think" || model == "inline-open-think") {
         QList<QByteArray> pieces = {chunk({{"role", "assistant"}, {"content", ""}})};
         if (model == "inline-open-think") pieces << chunk({{"content", "<thi"}}) << chunk({{"content", "nk>\n"}});

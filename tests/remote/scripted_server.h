@@ -14,6 +14,8 @@
 //   cut                some reasoning and answer, then the connection closes mid-stream
 //   slow               headers, one chunk, then silence (idle timeout)
 //   no-headers         accepts the request and never answers (connect timeout)
+//   headers-then-think headers at once, then 0.4 s of silence before each chunk
+//   empty-200          200 with an empty body
 //   malformed          a chunk that is not JSON
 //   stream-error       an {"error":...} object inside the stream
 //   no-stream          ignores stream=true and answers with one JSON object

@@ -210,6 +210,19 @@ private slots:
         QVERIFY2(r.outcome.error.contains(QStringLiteral("did not answer within")), qPrintable(r.outcome.error));
     }
 
+    void headersStartTheLongerIdleTimeout() {
+        RemoteOptions o;
+        o.connectTimeoutMs = 300;  // shorter than the server's silence after its headers
+        o.idleTimeoutMs = 5000;
+        expectFive(run(QStringLiteral("headers-then-think"), o));
+    }
+
+    void emptyAnswer() {
+        Result r = run(QStringLiteral("empty-200"));
+        QCOMPARE(r.outcome.reason, QStringLiteral("error"));
+        QVERIFY2(r.outcome.error.contains(QStringLiteral("sent an empty answer")), qPrintable(r.outcome.error));
+    }
+
     void malformedChunk() {
         Result r = run(QStringLiteral("malformed"));
         QCOMPARE(r.outcome.reason, QStringLiteral("error"));
