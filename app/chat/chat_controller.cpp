@@ -194,6 +194,7 @@ void ChatController::startGeneration(qint64 assistantMessageId) {
     m_requestConversation = m_conversationId;
     m_requestMessage = assistantMessageId;
     m_requestRemote = m_remote.has_value();
+    recordAnswerSource();
     m_liveReasoning.clear();
     m_liveContent.clear();
     reloadBranch();
@@ -223,6 +224,20 @@ void ChatController::send(const QString& text) {
         setConversation(id);
     }
     if (answer(m_store.append_user_message(m_conversationId, str(text), error), error)) emit messageSent();
+}
+
+void ChatController::recordAnswerSource() {
+    const QString provider = m_remote ? m_remote->providerId : QStringLiteral("local");
+    const QString model = answerModel();
+    if (!m_conversationId || (provider == m_conversationProvider && model == m_conversationModel)) return;
+    Conversation c;
+    std::string error;
+    if (!m_store.get_conversation(m_conversationId, c, error)) return;
+    c.settings.provider = str(provider);
+    c.settings.model = str(model);
+    if (!m_store.update_settings(m_conversationId, c.settings, error)) return;
+    m_conversationProvider = provider;
+    m_conversationModel = model;
 }
 
 bool ChatController::answer(qint64 userMessageId, std::string& error) {

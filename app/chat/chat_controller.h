@@ -102,7 +102,7 @@ public:
     // The model's text for a branch: user turns and answers (reasoning dropped), after the
     // dropped-turns cut, with the system prompt placed as the settings say. Public for tests.
     QVector<ChatTurn> turnsFor(const std::vector<ponder::Message>& branch) const;
-    // What answered the open conversation: "local" or a provider id, and the model.
+    // What answered the open conversation last: "local" or a provider id, and the model.
     QString conversationProvider() const { return m_conversationProvider; }
     QString conversationModel() const { return m_conversationModel; }
 
@@ -138,6 +138,7 @@ private:
     bool answer(qint64 userMessageId, std::string& error);
     void setConversation(qint64 id);
     QString answerModel() const;  // what a new answer records as its model
+    void recordAnswerSource();    // the conversation remembers what answered it last
     void stopRequest(quint64 id);
 
     ponder::Database& m_db;

@@ -109,9 +109,9 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
     m_picker = std::make_unique<ModelPicker>(m_providers.get(), m_providersIni.get());
     connect(m_picker.get(), &ModelPicker::remoteTargetChosen, m_chat.get(), &ChatController::setRemoteTarget);
     connect(m_picker.get(), &ModelPicker::localModelChosen, m_chat.get(), &ChatController::useLocalModel);
-    // Reopening a conversation goes on with the provider and model that answered it.
+    // Reopening a conversation says so when its last answer came from elsewhere.
     connect(m_chat.get(), &ChatController::conversationOpened, m_picker.get(), [this] {
-        if (m_chat->conversationId()) m_picker->followConversation(m_chat->conversationProvider(), m_chat->conversationModel());
+        if (m_chat->conversationId()) m_picker->noteConversationSource(m_chat->conversationProvider(), m_chat->conversationModel());
     });
 
     auto status = [this] {

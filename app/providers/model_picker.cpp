@@ -165,15 +165,20 @@ bool ModelPicker::resolve(const QString& providerId, const QString& modelId, boo
     return true;
 }
 
-void ModelPicker::followConversation(const QString& provider, const QString& model) {
-    if (provider.isEmpty() || provider == QLatin1String("local")) {
-        if (isRemote()) chooseLocal();
-        return;
+void ModelPicker::noteConversationSource(const QString& provider, const QString& model) {
+    const bool local = provider.isEmpty() || provider == QLatin1String("local");
+    if (local ? !isRemote() : (provider == m_providerId && model == m_modelId)) return;
+    QString source;
+    if (local) {
+        source = tr("this computer");
+    } else if (const ProviderConfig* p = m_store->find(provider)) {
+        source = remoteModelLabel(*p, model);
+    } else {
+        source = tr("a provider that was since removed (%1)").arg(model);
     }
-    if (provider == m_providerId && model == m_modelId) return;
-    const ProviderConfig* p = m_store->find(provider);
-    if (!p || p->indexOfModel(model) < 0 || (p->needsKey() && !m_store->keySet(provider))) return;
-    resolve(provider, model, true);
+    setNotice({});  // the same notice again is still shown
+    setNotice(tr("This conversation was answered by %1. New answers come from %2; choose in the model menu to change that.")
+                  .arg(source, currentLabel()));
 }
 
 void ModelPicker::onProviderChanged(const QString& id) {

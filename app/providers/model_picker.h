@@ -66,9 +66,11 @@ public:
     // False when it cannot be chosen now (unknown, or a key is missing); a key read may still
     // refuse it later, with `notice` saying why.
     Q_INVOKABLE bool chooseRemote(const QString& providerId, const QString& modelId);
-    // An opened conversation goes on with what answered it: its provider's model ("local": this
-    // computer). A provider since deleted, or one whose key is missing, leaves the choice alone.
-    void followConversation(const QString& provider, const QString& model);
+    // An opened conversation whose last answer came from elsewhere ("local": this computer, or a
+    // provider id) gets a notice naming it. The choice itself is never switched behind the user's
+    // back: someone who picked this computer for privacy must not be sent to a server by opening
+    // an old conversation.
+    void noteConversationSource(const QString& provider, const QString& model);
 
 signals:
     void remoteTargetChosen(const ponder::app::RemoteTarget& target);

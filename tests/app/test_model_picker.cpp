@@ -110,32 +110,32 @@ private slots:
         QCOMPARE(picker.currentIndex(), 0);
     }
 
-    void reopenedConversationsFollowWhatAnsweredThem() {
+    void reopenedConversationsNameTheirSourceButNeverSwitch() {
         Fixture f;
         ModelPicker picker(&f.store, &f.settings);
+        picker.setLocalModelName(QStringLiteral("ponder-demo.gguf"));
         QSignalSpy remote(&picker, &ModelPicker::remoteTargetChosen);
         QSignalSpy local(&picker, &ModelPicker::localModelChosen);
-        QSignalSpy setup(&picker, &ModelPicker::providerSetupRequested);
-        picker.followConversation(f.ollama, QStringLiteral("deepseek-r1:14b"));  // no key needed
+        QSignalSpy notices(&picker, &ModelPicker::noticeChanged);
+        // Chosen: this computer. A conversation Ollama answered says so and stays local.
+        picker.noteConversationSource(f.ollama, QStringLiteral("deepseek-r1:14b"));
+        QVERIFY2(picker.notice().contains(QStringLiteral("answered by Ollama · deepseek-r1:14b")), qPrintable(picker.notice()));
+        QVERIFY(picker.notice().contains(QStringLiteral("This computer · ponder-demo.gguf")));
+        QVERIFY(!picker.isRemote());
+        QCOMPARE(remote.count(), 0);
+        // The same source as the choice: nothing to say.
+        const int before = static_cast<int>(notices.count());
+        picker.noteConversationSource(QStringLiteral("local"), QStringLiteral("ponder-demo.gguf"));
+        QCOMPARE(notices.count(), before);
+        picker.noteConversationSource(QStringLiteral("gone"), QStringLiteral("m"));
+        QVERIFY(picker.notice().contains(QStringLiteral("since removed")));
+        // Chosen: Ollama. A local conversation says so and the choice stays Ollama.
+        QVERIFY(picker.chooseRemote(f.ollama, QStringLiteral("deepseek-r1:14b")));
         QTRY_COMPARE(remote.count(), 1);
-        QCOMPARE(lastTarget(remote).model, QStringLiteral("deepseek-r1:14b"));
+        picker.noteConversationSource(QStringLiteral("local"), QStringLiteral("ponder-demo.gguf"));
+        QVERIFY(picker.notice().contains(QStringLiteral("answered by this computer")));
         QVERIFY(picker.isRemote());
-        picker.followConversation(QStringLiteral("local"), QStringLiteral("ponder-demo.gguf"));
-        QCOMPARE(local.count(), 1);
-        QVERIFY(!picker.isRemote());
-        // DeepSeek without a key, a deleted provider, a model no longer listed: nothing changes and
-        // no editor pops up just because an old conversation was opened.
-        picker.followConversation(f.deepseek, QStringLiteral("deepseek-reasoner"));
-        picker.followConversation(QStringLiteral("gone"), QStringLiteral("m"));
-        picker.followConversation(f.ollama, QStringLiteral("removed-model"));
-        QTest::qWait(50);
-        QCOMPARE(remote.count(), 1);
-        QCOMPARE(setup.count(), 0);
-        QVERIFY(!picker.isRemote());
-        f.setKey(f.deepseek, QStringLiteral("sk-deepseek"));
-        picker.followConversation(f.deepseek, QStringLiteral("deepseek-reasoner"));
-        QTRY_COMPARE(remote.count(), 2);
-        QCOMPARE(lastTarget(remote).endpoint.apiKey, QStringLiteral("sk-deepseek"));
+        QCOMPARE(local.count(), 0);
     }
 
     void missingKeyAsksForOne() {

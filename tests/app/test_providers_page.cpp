@@ -182,14 +182,16 @@ private slots:
         QTest::qWait(300);
         shoot(window, QStringLiteral("providers-7-remote-chat"));
 
-        // Back to this computer for a new chat; reopening the DeepSeek conversation goes on with DeepSeek.
+        // Back to this computer: reopening the DeepSeek conversation names DeepSeek but answers
+        // stay on this computer until the user chooses otherwise.
         const qint64 conversation = root.chat()->conversationId();
         root.chat()->newConversation();
         root.picker()->chooseLocal();
         QVERIFY(!root.chat()->isRemote());
         root.chat()->openConversation(conversation);
-        QTRY_VERIFY(root.chat()->isRemote());
-        QCOMPARE(root.chat()->modelName(), QStringLiteral("DeepSeek · deepseek-reasoner"));
+        QTRY_VERIFY(root.picker()->notice().contains(QStringLiteral("answered by DeepSeek · deepseek-reasoner")));
+        QVERIFY(!root.chat()->isRemote());
+        QCOMPARE(root.chat()->conversationProvider(), id);
     }
 };
 

@@ -165,6 +165,17 @@ private slots:
         QCOMPARE(messages.size(), 3);
         QCOMPARE(messages[1].toObject().value("content").toString(), QStringLiteral("first question"));
         QVERIFY(!messages[1].toObject().contains("reasoning_content"));
+
+        // Continued with another provider: the conversation remembers what answered it last.
+        RemoteTarget other = target(QStringLiteral("echo"));
+        other.providerId = QStringLiteral("provider-other");
+        m_chat->setRemoteTarget(other);
+        sendAndWait(QStringLiteral("third question"));
+        Conversation c;
+        std::string error;
+        QVERIFY(m_store->get_conversation(m_chat->conversationId(), c, error));
+        QCOMPARE(c.settings.provider, std::string("provider-other"));
+        QCOMPARE(m_chat->conversationProvider(), QStringLiteral("provider-other"));
     }
 
     void brokenStreamKeepsThePartialAnswer() {
