@@ -49,7 +49,7 @@ for p in prompts[:20]:
     body = json.dumps(chat(p, stream=True)).encode()
     s = socket.create_connection((srv.host, srv.port))
     t0 = time.time()
-    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
     got, first = b"", None
     while b"reasoning_content\":\"" not in got.replace(b"\"reasoning_content\":\"\"", b""):
         b = s.recv(65536)

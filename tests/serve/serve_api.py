@@ -145,19 +145,31 @@ expect_error("wrong method (POST health)", srv.request("POST", "/health", "{}"),
 st, hdrs, _ = srv.request("DELETE", "/v1/models")
 t.check("405 says Allow", st == 405 and hdrs.get("allow") == "GET", hdrs)
 
-raw = srv.raw(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n\r\n")
+raw = srv.raw(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 t.check("no Content-Length: 411", raw.startswith(b"HTTP/1.1 411 ") and b"Content-Length header" in raw, raw[:200])
 raw = srv.raw(b"HELLO THERE\r\n\r\n")
 t.check("malformed request line: 400 and close", raw.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in raw
         and not raw.endswith(b"<timeout>"), raw[:200])
-raw = srv.raw(b"GET /health HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+raw = srv.raw(b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
 t.check("headers too large: 431", raw.startswith(b"HTTP/1.1 431 "), raw[:200])
 body = json.dumps(chat("What is 12 + 7?")).encode()
 chunked = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (10, body[:10], len(body) - 10, body[10:])
-raw = srv.raw(b"POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunked)
+raw = srv.raw(b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+              + chunked)
 t.check("chunked request body", raw.startswith(b"HTTP/1.1 200 ") and b"\\\\boxed{19}" in raw, raw[:300])
-raw = srv.raw(b"GET /health HTTP/1.1\r\n\r\nGET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n")
+raw = srv.raw(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
 t.check("pipelined requests, then Connection: close", raw.count(b"HTTP/1.1 200 ") == 2 and b"Connection: close" in raw, raw)
+
+# Framing another HTTP implementation could read differently is refused (request smuggling).
+raw = srv.raw(b"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n"
+              b"Transfer-Encoding: gzip\r\n\r\n" + chunked)
+t.check("Transfer-Encoding chunked + gzip: refused", raw.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in raw, raw[:200])
+raw = srv.raw(b"POST /v1/chat/completions HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked)
+t.check("chunked body on HTTP/1.0: 400", raw.startswith(b"HTTP/1.1 400 ") and b"needs HTTP/1.1" in raw, raw[:200])
+raw = srv.raw(b"GET /health HTTP/1.1\r\n\r\n")
+t.check("HTTP/1.1 without Host: 400", raw.startswith(b"HTTP/1.1 400 ") and b"Host header" in raw, raw[:200])
+raw = srv.raw(b"GET /health HTTP/1.0\r\n\r\n")
+t.check("HTTP/1.0 without Host: served", raw.startswith(b"HTTP/1.1 200 "), raw[:200])
 
 # Keep-alive: several requests on one connection.
 conn = srv.connect()
@@ -170,7 +182,8 @@ t.check("keep-alive connection serves several requests", statuses == [200, 200, 
 def send_raw(body, read=False):
     s = socket.create_connection((srv.host, srv.port), timeout=30)
     data = json.dumps(body).encode()
-    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(data), data))
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+              % (len(data), data))
     return s
 
 

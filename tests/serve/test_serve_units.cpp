@@ -42,8 +42,8 @@ int status_of(std::string_view bytes, HttpLimits limits = {}) {
 TEST(HttpRequestParser, AnySplitGivesTheSameRequests) {
     const std::string bytes =
         "POST /v1/chat/completions?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nX-Y:  spaced \r\n\r\nhello"
-        "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n"
-        "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: t\r\n\r\n";
+        "GET /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+        "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nTrailer: t\r\n\r\n";
     for (size_t step : {1, 2, 7, 64, 100000}) {
         int error;
         auto reqs = parse_all(bytes, step, error);
@@ -61,33 +61,33 @@ TEST(HttpRequestParser, AnySplitGivesTheSameRequests) {
 
 TEST(HttpRequestParser, RefusalsCarryTheirStatus) {
     EXPECT_EQ(status_of("HELLO\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("GET  /x HTTP/1.1\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("GET x HTTP/1.1\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET  /x HTTP/1.1\r\nHost: h\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET x HTTP/1.1\r\nHost: h\r\n\r\n"), 400);
     EXPECT_EQ(status_of("GET /x HTTP/2.0\r\n\r\n"), 505);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\n\r\n"), 411);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n"), 413);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nContent-Length: -1\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"), 501);
-    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nA: b\r\n folded\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nNo colon\r\n\r\n"), 400);
-    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nA: " + std::string(20000, 'a') + "\r\n\r\n"), 431);
-    std::string many = "GET /x HTTP/1.1\r\n";
-    for (int i = 0; i < 101; i++) many += "H" + std::to_string(i) + ": v\r\n";
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\n\r\n"), 411);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2000000\r\n\r\n"), 413);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"), 501);
+    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: h\r\nA: b\r\n folded\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: h\r\nNo colon\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: h\r\nA: " + std::string(20000, 'a') + "\r\n\r\n"), 431);
+    std::string many = "GET /x HTTP/1.1\r\nHost: h\r\n";
+    for (int i = 0; i < 100; i++) many += "H" + std::to_string(i) + ": v\r\n";
     EXPECT_EQ(status_of(many + "\r\n"), 431);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), 400);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n"), 400);
     HttpLimits small;
     small.max_body_bytes = 4;
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", small), 413);
-    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", small), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", small), 413);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", small), 400);
 }
 
 TEST(HttpRequestParser, ContinueAndHttp10) {
     HttpRequestParser p;
-    p.append("POST /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    p.append("POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
     EXPECT_EQ(p.parse(), HttpRequestParser::Status::NeedMore);
     EXPECT_TRUE(p.take_continue_request());
     EXPECT_FALSE(p.take_continue_request());
@@ -99,6 +99,32 @@ TEST(HttpRequestParser, ContinueAndHttp10) {
     HttpRequest r = p.take();
     EXPECT_EQ(r.minor_version, 0);
     EXPECT_FALSE(r.keep_alive());
+}
+
+// Framing a front proxy could read differently from us is refused (request smuggling): every
+// Transfer-Encoding header counts, chunked needs HTTP/1.1, and HTTP/1.1 needs exactly one Host.
+TEST(HttpRequestParser, StrictFraming) {
+    const std::string post = "POST /x HTTP/1.1\r\nHost: h\r\n";
+    EXPECT_EQ(status_of(post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n0\r\n\r\n"), 400);
+    EXPECT_EQ(status_of(post + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 501);
+    EXPECT_EQ(status_of(post + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"), 400);  // chunked not last
+    EXPECT_EQ(status_of(post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
+    EXPECT_EQ(status_of(post + "Transfer-Encoding: chunked,\r\n\r\n0\r\n\r\n"), 400);
+    EXPECT_EQ(status_of(post + "Transfer-Encoding:\r\n\r\n"), 400);
+    EXPECT_EQ(status_of(post + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"), 501);
+    EXPECT_EQ(status_of("POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n"), 400);
+    // What stays accepted: chunked in any case, HTTP/1.0 without Host, an empty Host (RFC 9112 3.2).
+    int error = 0;
+    auto ok = parse_all(post + "Transfer-Encoding:  ChUnKeD \r\n\r\n2\r\nhi\r\n0\r\n\r\n"
+                        "GET /y HTTP/1.0\r\n\r\nGET /z HTTP/1.1\r\nHost:\r\n\r\n", 3, error);
+    EXPECT_EQ(error, 0);
+    ASSERT_EQ(ok.size(), 3u);
+    EXPECT_EQ(ok[0].body, "hi");
+    EXPECT_EQ(ok[1].path(), "/y");
+    EXPECT_EQ(*ok[2].header("host"), "");
 }
 
 TEST(ChatRequest, AcceptsWhatClientsSend) {

@@ -140,9 +140,35 @@ bool HttpRequestParser::parse_header_line(std::string_view line) {
     return true;
 }
 
-// Decides how the body is framed, before any of it is read.
+namespace {
+
+// The codings of every Transfer-Encoding header, in order, trimmed and lower-cased: a proxy in
+// front may join repeated headers, so all of them count, not only the first.
+std::vector<std::string> transfer_codings(const HttpRequest& r) {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : r.headers) {
+        if (name != "transfer-encoding") continue;
+        for (size_t at = 0;;) {
+            size_t comma = std::min(value.find(',', at), value.size());
+            out.push_back(lower(trim(std::string_view(value).substr(at, comma - at))));
+            if (comma == value.size()) break;
+            at = comma + 1;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+// Decides how the body is framed, before any of it is read. Anything another HTTP implementation
+// might frame differently is refused (request smuggling, RFC 9112 6.1 and 6.3).
 bool HttpRequestParser::finish_headers() {
-    const std::string* te = req_.header("transfer-encoding");
+    const auto hosts = std::count_if(req_.headers.begin(), req_.headers.end(), [](const auto& h) { return h.first == "host"; });
+    if (hosts > 1 || (hosts == 0 && req_.minor_version >= 1)) {
+        fail(400, hosts ? "The request has more than one Host header." : "An HTTP/1.1 request needs a Host header.");
+        return false;
+    }
+    const std::vector<std::string> codings = transfer_codings(req_);
     std::string length;
     for (const auto& [name, value] : req_.headers) {
         if (name != "content-length") continue;
@@ -152,13 +178,24 @@ bool HttpRequestParser::finish_headers() {
         }
         length = value;
     }
-    if (te && !length.empty()) {  // both: a request smuggling pattern, refused (RFC 9112 6.1)
+    if (!codings.empty() && !length.empty()) {  // both: a request smuggling pattern, refused (RFC 9112 6.1)
         fail(400, "The request has both Transfer-Encoding and Content-Length.");
         return false;
     }
-    if (te) {
-        if (lower(*te) != "chunked") {
-            fail(501, "Transfer-Encoding '" + *te + "' is not supported; use chunked or Content-Length.");
+    if (!codings.empty()) {
+        const auto chunked = std::count(codings.begin(), codings.end(), "chunked");
+        if (req_.minor_version == 0) {
+            fail(400, "Transfer-Encoding needs HTTP/1.1; an HTTP/1.0 request gives a Content-Length.");
+            return false;
+        }
+        if (std::count(codings.begin(), codings.end(), "") || chunked > 1 || (chunked && codings.back() != "chunked")) {
+            fail(400, "The Transfer-Encoding header is malformed: chunked must be its last and only coding.");
+            return false;
+        }
+        if (codings.size() != 1 || !chunked) {
+            std::string joined;
+            for (const auto& c : codings) joined += (joined.empty() ? "" : ", ") + c;
+            fail(501, "Transfer-Encoding '" + joined + "' is not supported; use chunked or Content-Length.");
             return false;
         }
         state_ = State::ChunkSize;
