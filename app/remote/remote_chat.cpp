@@ -21,6 +21,7 @@ int http_status(QNetworkReply* reply) { return reply->attribute(QNetworkRequest:
 
 RemoteChat::RemoteChat(QNetworkAccessManager* network, QObject* parent) : QObject(parent), m_network(network) {
     qRegisterMetaType<RemoteOutcome>();
+    bypass_proxy_for_local_http(m_network);
     m_timer.setSingleShot(true);
     m_retryTimer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &RemoteChat::onTimeout);
@@ -249,8 +250,18 @@ void RemoteChat::finish(const QString& reason, const QString& error) {
         QNetworkReply* reply = m_reply;
         m_reply = nullptr;
         reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
+        if (reason == QLatin1String("stop") || reason == QLatin1String("length")) {
+            // After [DONE] the server ends the response (often in a separate write): let it, so
+            // the connection is reused for the next turn; abort only one that never ends.
+            connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+            QTimer::singleShot(5000, reply, [reply] {
+                reply->abort();
+                reply->deleteLater();
+            });
+        } else {
+            reply->abort();
+            reply->deleteLater();
+        }
     }
     if (m_decoder) apply(m_decoder->finish());  // text the inline <think> splitter held back
     m_outcome.reason = reason;
@@ -277,7 +288,9 @@ QString redirectText(const QString& who, const QUrl& location) {
 
 // ---- /v1/models
 
-RemoteModelList::RemoteModelList(QNetworkAccessManager* network, QObject* parent) : QObject(parent), m_network(network) {}
+RemoteModelList::RemoteModelList(QNetworkAccessManager* network, QObject* parent) : QObject(parent), m_network(network) {
+    bypass_proxy_for_local_http(m_network);
+}
 
 QStringList parse_model_list(const QByteArray& body, QString* error) {
     QJsonParseError pe;
@@ -310,11 +323,22 @@ void RemoteModelList::fetch(const RemoteEndpoint& endpoint, int timeoutMs) {
     request.setTransferTimeout(timeoutMs);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     QNetworkReply* reply = m_network->get(request);
+    reply->setParent(this);  // goes with this object even if the answer never comes
+    constexpr qint64 kMaxModelList = 4 * 1024 * 1024;
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received <= kMaxModelList) return;  // a model list is a few KB
+        reply->setProperty("tooLarge", true);
+        reply->abort();
+    });
     const QString who = endpoint.displayName();
     connect(reply, &QNetworkReply::finished, this, [this, reply, who] {
         reply->deleteLater();
         const int status = http_status(reply);
         const QByteArray body = reply->readAll().left(4 * 1024 * 1024);
+        if (reply->property("tooLarge").toBool()) {
+            emit finished({}, tr("%1 sent a model list larger than 4 MB.").arg(who));
+            return;
+        }
         if (status == 0) {
             emit finished({}, reply->error() == QNetworkReply::OperationCanceledError
                                   ? tr("%1 did not answer in time.").arg(who)

@@ -55,6 +55,12 @@ struct RemoteEndpoint {
 // Classifies a host name or address literal: this machine, the local network, or elsewhere.
 Transport transport_for(const QUrl& url);
 
+// Makes `network` connect to plain-http servers on this machine or the local network directly,
+// never through a proxy (http_proxy, the system's): a proxy would carry the API key and the
+// conversation unencrypted off the local network. Other requests use the system's proxy as
+// before. RemoteChat and RemoteModelList call it on the manager they are given.
+void bypass_proxy_for_local_http(QNetworkAccessManager* network);
+
 struct RemoteOptions {
     int connectTimeoutMs = 60000;   // until the response headers arrive
     int idleTimeoutMs = 120000;     // between two reads once streaming (DeepSeek sends keep-alives)

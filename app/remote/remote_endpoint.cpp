@@ -2,6 +2,8 @@
 #include "remote/remote_chat.h"
 
 #include <QHostAddress>
+#include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
 #include <QRegularExpression>
 
 namespace ponder::remote {
@@ -24,7 +26,10 @@ Transport transport_for(const QUrl& url) {
     if (host == QLatin1String("localhost") || host.endsWith(QLatin1String(".localhost"))) return Transport::PlainLoopback;
     QHostAddress address;
     if (address.setAddress(host)) {
-        if (address.isLoopback()) return Transport::PlainLoopback;
+        // 0.0.0.0 / :: is what vLLM and uvicorn print when they listen everywhere; connecting to it
+        // reaches this machine.
+        if (address.isLoopback() || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6)
+            return Transport::PlainLoopback;
         bool v4 = false;
         quint32 a = address.toIPv4Address(&v4);
         if (v4) return is_lan_v4(a) ? Transport::PlainLan : Transport::PlainPublic;
@@ -39,14 +44,32 @@ Transport transport_for(const QUrl& url) {
     return Transport::PlainPublic;
 }
 
+namespace {
+class LocalHttpDirectProxyFactory : public QNetworkProxyFactory {
+public:
+    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery& query) override {
+        const Transport t = transport_for(query.url());
+        if (t == Transport::PlainLoopback || t == Transport::PlainLan) return {QNetworkProxy(QNetworkProxy::NoProxy)};
+        return systemProxyForQuery(query);
+    }
+};
+} // namespace
+
+void bypass_proxy_for_local_http(QNetworkAccessManager* network) {
+    if (network && !dynamic_cast<LocalHttpDirectProxyFactory*>(network->proxyFactory()))
+        network->setProxyFactory(new LocalHttpDirectProxyFactory);  // the manager owns it
+}
+
 QUrl RemoteEndpoint::url(const QString& path) const {
-    QString base = baseUrl.trimmed();
+    QUrl u(baseUrl.trimmed());
+    QString base = u.path();
     while (base.endsWith(QLatin1Char('/'))) base.chop(1);
-    // "https://api.deepseek.com" and "https://api.deepseek.com/v1" both work; so does a gateway
-    // with its own version segment ("/api/v3").
-    static const QRegularExpression version(QStringLiteral("/v[0-9]+[a-z0-9]*$"));
-    if (!version.match(base).hasMatch()) base += QStringLiteral("/v1");
-    return QUrl(base + QLatin1Char('/') + path);
+    // "https://api.deepseek.com" and "https://api.deepseek.com/v1" both work; an address with a
+    // path of its own is taken as given ("/api/v3", Gemini's "/v1beta/openai", a gateway's
+    // "/openai"), and a query string stays a query string.
+    if (base.isEmpty()) base = QStringLiteral("/v1");
+    u.setPath(base + QLatin1Char('/') + path);
+    return u;
 }
 
 Transport RemoteEndpoint::transport() const { return transport_for(QUrl(baseUrl.trimmed())); }

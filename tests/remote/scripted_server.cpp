@@ -23,9 +23,10 @@ QByteArray usageChunk(int prompt, int completion, int reasoning) {
     return "data: " + QJsonDocument(o).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
-QByteArray head(int status, const QByteArray& reason, const QByteArray& type, const QByteArray& extra = {}) {
-    return "HTTP/1.1 " + QByteArray::number(status) + " " + reason + "\r\nContent-Type: " + type +
-           "\r\nConnection: close\r\n" + extra + "\r\n";
+QByteArray head(int status, const QByteArray& reason, const QByteArray& type, const QByteArray& extra = {},
+               bool close = true) {
+    return "HTTP/1.1 " + QByteArray::number(status) + " " + reason + "\r\nContent-Type: " + type + "\r\n" +
+           (close ? "Connection: close\r\n" : "") + extra + "\r\n";
 }
 
 QByteArray errorResponse(int status, const QByteArray& reason, const QByteArray& message, const QByteArray& extra = {}) {
@@ -50,6 +51,11 @@ ScriptedServer::ScriptedServer(QObject* parent) : QObject(parent) {
     connect(&m_server, &QTcpServer::newConnection, this, &ScriptedServer::onNewConnection);
 }
 
+ScriptedServer::~ScriptedServer() {
+    // Connections still open (keep-alive) go with m_server, after the members their handlers use.
+    for (QTcpSocket* s : m_server.findChildren<QTcpSocket*>()) s->disconnect(this);
+}
+
 bool ScriptedServer::listen(quint16 port) { return m_server.listen(QHostAddress::LocalHost, port); }
 
 QString ScriptedServer::baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(port()); }
@@ -57,12 +63,13 @@ QString ScriptedServer::baseUrl() const { return QStringLiteral("http://127.0.0.
 QStringList ScriptedServer::scenarios() {
     return {"deepseek-reasoner", "reasoning-field", "inline-think", "inline-open-think", "keepalive", "unauthorized",
             "no-balance", "bad-request", "unprocessable", "server-error", "rate-limited", "always-429", "cut", "slow",
-            "no-headers", "malformed", "stream-error", "no-stream", "echo", "auth-check", "redirect", "headers-then-think",
+            "no-headers", "malformed", "stream-error", "no-stream", "echo", "auth-check", "redirect", "headers-then-think", "reuse",
             "empty-200"};
 }
 
 void ScriptedServer::onNewConnection() {
     while (QTcpSocket* s = m_server.nextPendingConnection()) {
+        ++m_connections;
         connect(s, &QTcpSocket::readyRead, this, [this, s] { onReadable(s); });
         connect(s, &QTcpSocket::disconnected, this, [this, s] {
             m_buffers.remove(s);
@@ -135,6 +142,15 @@ void ScriptedServer::respond(QTcpSocket* socket, const RecordedRequest& request)
     if (model == "reasoning-field") return stream(deepseekChunks("reasoning"), 5);
     if (model == "headers-then-think") return stream(deepseekChunks("reasoning_content"), 400);  // silent 0.4 s after headers
     if (model == "empty-200") return sendAndClose(head(200, "OK", "application/json", "Content-Length: 0\r\n"));
+    if (model == "reuse") {
+        // A keep-alive server that ends the chunked body in a separate write after [DONE], as
+        // uvicorn does: the client should wait for it and reuse the connection.
+        send(head(200, "OK", "text/event-stream", "Transfer-Encoding: chunked\r\n", false));
+        int t = 0;
+        for (const QByteArray& c : deepseekChunks("reasoning_content")) sendLater(t += 2, chunked(c), false);
+        sendLater(t + 50, chunked({}), false);
+        return;
+    }
     if (model == "inline-think" || model == "inline-open-think") {
         QList<QByteArray> pieces = {chunk({{"role", "assistant"}, {"content", ""}})};
         if (model == "inline-open-think") pieces << chunk({{"content", "<thi"}}) << chunk({{"content", "nk>\n"}});

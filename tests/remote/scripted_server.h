@@ -16,6 +16,7 @@
 //   no-headers         accepts the request and never answers (connect timeout)
 //   headers-then-think headers at once, then 0.4 s of silence before each chunk
 //   empty-200          200 with an empty body
+//   reuse              keep-alive, chunked, the body's end written 50 ms after [DONE]
 //   malformed          a chunk that is not JSON
 //   stream-error       an {"error":...} object inside the stream
 //   no-stream          ignores stream=true and answers with one JSON object
@@ -43,12 +44,14 @@ class ScriptedServer : public QObject {
     Q_OBJECT
 public:
     explicit ScriptedServer(QObject* parent = nullptr);
+    ~ScriptedServer() override;
     bool listen(quint16 port = 0);  // 127.0.0.1; 0 picks a free port
     quint16 port() const { return m_server.serverPort(); }
     QString baseUrl() const;        // "http://127.0.0.1:PORT" (no /v1)
     const QList<RecordedRequest>& requests() const { return m_requests; }
     int count(const QByteArray& model) const { return m_perModel.value(model); }
-    void reset() { m_requests.clear(); m_perModel.clear(); }
+    void reset() { m_requests.clear(); m_perModel.clear(); m_connections = 0; }
+    int connections() const { return m_connections; }
     static QStringList scenarios();
 
 signals:
@@ -63,6 +66,7 @@ private:
     QHash<QTcpSocket*, QByteArray> m_buffers;
     QList<RecordedRequest> m_requests;
     QHash<QByteArray, int> m_perModel;
+    int m_connections = 0;
 };
 
 } // namespace ponder::testing

@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkProxyFactory>
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -38,9 +39,9 @@ class TestRemoteChat : public QObject {
     }
 
     Result run(const QString& model, RemoteOptions options = {}, RemoteEndpoint ep = {},
-               const std::function<void(RemoteChat&)>& onFirstText = {}) {
+               const std::function<void(RemoteChat&)>& onFirstText = {}, QNetworkAccessManager* manager = nullptr) {
         if (ep.baseUrl.isEmpty()) ep = endpoint();
-        RemoteChat chat(&network);
+        RemoteChat chat(manager ? manager : &network);
         chat.setOptions(options);
         Result r;
         bool first = true;
@@ -108,6 +109,15 @@ private slots:
         const QJsonObject body = QJsonDocument::fromJson(req.body).object();
         QCOMPARE(body.value("temperature").toDouble(), 0.6);
         QCOMPARE(body.value("top_p").toDouble(), 0.95);
+    }
+
+    void connectionReusedAfterDone() {
+        QNetworkAccessManager fresh;  // no connections left over from other tests
+        expectFive(run(QStringLiteral("reuse"), {}, {}, {}, &fresh));
+        QTest::qWait(300);  // the next message comes later than the body's end
+        expectFive(run(QStringLiteral("reuse"), {}, {}, {}, &fresh));
+        QCOMPARE(server.requests().size(), 2);
+        QCOMPARE(server.connections(), 1);  // no new TCP (and TLS) handshake per message
     }
 
     void reasoningField() { expectFive(run(QStringLiteral("reasoning-field"))); }
@@ -290,6 +300,7 @@ private slots:
         QCOMPARE(t("http://gpubox.local:30000"), Transport::PlainLan);
         QCOMPARE(t("http://[fd00::5]:8000"), Transport::PlainLan);
         QCOMPARE(t("http://8.8.8.8"), Transport::PlainPublic);
+        QCOMPARE(t("http://0.0.0.0:8000"), Transport::PlainLoopback);  // what uvicorn prints
         QCOMPARE(t("http://vllm.example.com"), Transport::PlainPublic);
         QCOMPARE(t("ftp://example.com"), Transport::Invalid);
         QCOMPARE(t(""), Transport::Invalid);
@@ -301,6 +312,11 @@ private slots:
         QCOMPARE(e.url(QStringLiteral("models")).toString(), QStringLiteral("https://api.deepseek.com/v1/models"));
         e.baseUrl = QStringLiteral("https://gateway.example/api/v3");
         QCOMPARE(e.url(QStringLiteral("models")).toString(), QStringLiteral("https://gateway.example/api/v3/models"));
+        e.baseUrl = QStringLiteral("https://generativelanguage.googleapis.com/v1beta/openai/");
+        QCOMPARE(e.url(QStringLiteral("chat/completions")).toString(),
+                 QStringLiteral("https://generativelanguage.googleapis.com/v1beta/openai/chat/completions"));
+        e.baseUrl = QStringLiteral("https://gw.example?api-version=2");
+        QCOMPARE(e.url(QStringLiteral("models")).toString(), QStringLiteral("https://gw.example/v1/models?api-version=2"));
         QVERIFY(e.check().isEmpty());
         QVERIFY(e.warning().isEmpty());
         e.baseUrl = QStringLiteral("http://192.168.1.20:8000/v1");
@@ -310,6 +326,26 @@ private slots:
         QVERIFY(!e.check().isEmpty());
         e.baseUrl = QString();
         QVERIFY(!e.check().isEmpty());
+    }
+
+    void localHttpNeverGoesThroughAProxy() {
+        // A proxy would carry the key and the conversation off the local network in clear.
+        QNetworkAccessManager fresh;
+        RemoteChat chat(&fresh);
+        QNetworkProxyFactory* factory = fresh.proxyFactory();
+        QVERIFY(factory);
+        for (const char* url : {"http://192.168.1.5:8000/v1/chat/completions", "http://localhost:8000/v1/models",
+                                "http://gpubox:30000/v1/chat/completions", "http://0.0.0.0:8000/v1/models"}) {
+            const QList<QNetworkProxy> proxies = factory->queryProxy(QNetworkProxyQuery(QUrl(QString::fromLatin1(url))));
+            QVERIFY2(proxies.size() == 1 && proxies[0].type() == QNetworkProxy::NoProxy, url);
+        }
+        // https keeps the system's proxy settings (TLS goes through it end to end).
+        qputenv("https_proxy", "http://127.0.0.1:3128");
+        const QList<QNetworkProxy> viaProxy = factory->queryProxy(QNetworkProxyQuery(QUrl(QStringLiteral("https://api.deepseek.com/v1/models"))));
+        qunsetenv("https_proxy");
+        QVERIFY(!viaProxy.isEmpty());
+        QCOMPARE(viaProxy[0].type(), QNetworkProxy::HttpProxy);
+        QCOMPARE(viaProxy[0].port(), 3128);
     }
 
     void modelList() {
