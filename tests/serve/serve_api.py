@@ -178,6 +178,23 @@ statuses = [srv.request("GET", "/health", conn=conn)[0], srv.request("POST", P, 
 conn.close()
 t.check("keep-alive connection serves several requests", statuses == [200, 200, 200, 404], statuses)
 
+# --- Without a key: DNS rebinding and cross-site requests from web pages are refused -----------------
+port = str(srv.port)
+expect_error("foreign Host (DNS rebinding): 403", srv.request("GET", "/v1/models", headers={"Host": "evil.example:" + port}),
+             403, ["evil.example", "localhost"])
+expect_error("foreign Host on a completion: 403",
+             srv.request("POST", P, chat("What is 12 + 7?"), {"Host": "evil.example:" + port}), 403, ["Host"])
+for host in ("localhost:" + port, "127.0.0.1", "[::1]:" + port, "LOCALHOST"):
+    t.check("Host %s: served" % host, srv.request("GET", "/v1/models", headers={"Host": host})[0] == 200)
+# A page's "simple" cross-site POST (text/plain needs no preflight) carries its Origin.
+expect_error("cross-site POST (Origin evil.example, text/plain): 403",
+             srv.request("POST", P, json.dumps(chat("What is 12 + 7?")),
+                         {"Origin": "https://evil.example", "Content-Type": "text/plain"}), 403, ["evil.example"])
+expect_error("Origin null: 403", srv.request("GET", "/v1/models", headers={"Origin": "null"}), 403, ["null"])
+st, _, body = srv.request("POST", P, chat("What is 12 + 7?"), {"Origin": "http://localhost:3000"})
+t.check("Origin localhost (a local web app): served", st == 200 and b"boxed{19}" in body, body[:200])
+t.check("refusals are logged with 403", srv.log_text().count(" 403 ") >= 4, srv.log_text()[-600:])
+
 # --- Queue: keep-alives while waiting, 503 when full ---------------------------------------------
 def send_raw(body, read=False):
     s = socket.create_connection((srv.host, srv.port), timeout=30)
@@ -250,6 +267,9 @@ expect_error("key without Bearer: 401", keyed.request("GET", "/v1/models", heade
 st, _, _ = keyed.request("POST", P, chat("What is 12 + 7?"), {"Authorization": "Bearer s3cret-key"})
 t.check("right key: 200", st == 200)
 t.check("health needs no key", keyed.request("GET", "/health")[0] == 200)
+st, _, _ = keyed.request("GET", "/v1/models", headers={"Authorization": "Bearer s3cret-key", "Host": "lan-name:8080",
+                                                      "Origin": "https://app.example"})
+t.check("with a key: any Host and Origin", st == 200)
 t.check("keyed server stops with 0", keyed.stop() == 0)
 t.check("the key is never logged", "s3cret" not in keyed.log_text(), keyed.log_text())
 

@@ -1,9 +1,10 @@
 // ponder-cli serve's pieces without sockets: the HTTP parser (any split of the bytes, pipelining,
-// chunked bodies, every refusal with its status), the request checker, the stop matcher and the
+// chunked bodies, every refusal with its status), the Host and Origin rules, the request checker, the stop matcher and the
 // response writer.
 #include "chat_request.h"
 #include "completion_writer.h"
 #include "http_request.h"
+#include "local_origin.h"
 #include "stop_matcher.h"
 
 #include <gtest/gtest.h>
@@ -125,6 +126,29 @@ TEST(HttpRequestParser, StrictFraming) {
     EXPECT_EQ(ok[0].body, "hi");
     EXPECT_EQ(ok[1].path(), "/y");
     EXPECT_EQ(*ok[2].header("host"), "");
+}
+
+// Without a key: only requests for this machine's loopback (DNS rebinding gives the attacker's
+// name) and from no page but a local one (cross-site requests).
+TEST(LocalOrigin, HostHeader) {
+    for (const char* ok : {"127.0.0.1", "127.0.0.1:8080", "127.1.2.3:1", "localhost", "LocalHost:8080", "[::1]",
+                           "[::1]:8080", "[::ffff:127.0.0.1]:80", "myhost:8080", "MYHOST"})
+        EXPECT_TRUE(host_header_is_local(ok, "myhost")) << ok;
+    for (const char* bad : {"", "evil.example", "evil.example:8080", "127.0.0.1.evil.example", "localhost.evil:80",
+                            "localhost.", "128.0.0.1", "0.0.0.0:8080", "10.0.0.1", "[::2]:80", "::1", "[::1",
+                            "127.0.0.1:", "127.0.0.1:80:80", "127.0.0.1:8x", "127.0.0.1:123456", "127.1", "0x7f.0.0.1",
+                            "localhost@evil.example", "[::1]x", "user@127.0.0.1", "127.0.0.1 "})
+        EXPECT_FALSE(host_header_is_local(bad, "myhost")) << bad;
+    EXPECT_FALSE(host_header_is_local("myhost", ""));
+}
+
+TEST(LocalOrigin, OriginHeader) {
+    for (const char* ok : {"http://localhost:3000", "http://127.0.0.1", "https://[::1]:8443", "HTTP://LOCALHOST"})
+        EXPECT_TRUE(origin_is_local(ok)) << ok;
+    for (const char* bad : {"null", "", "http://evil.example", "https://evil.example:8080", "http://localhost.evil.example",
+                            "file://", "chrome-extension://abc", "ftp://127.0.0.1", "http://127.0.0.1/x", "127.0.0.1",
+                            "http://", "http://user@127.0.0.1"})
+        EXPECT_FALSE(origin_is_local(bad)) << bad;
 }
 
 TEST(ChatRequest, AcceptsWhatClientsSend) {

@@ -2,6 +2,7 @@
 
 #include "chat_request.h"
 #include "http_response.h"
+#include "local_origin.h"
 
 #include <cctype>
 #include <cstdio>
@@ -22,7 +23,7 @@ bool constant_time_equal(std::string_view given, std::string_view key) {
 
 std::string json_text(const nlohmann::ordered_json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
 
-// A path to quote in a message: bounded, so a huge target does not make a huge error.
+// A path or header to quote in a message: bounded, so a huge one does not make a huge error.
 std::string quoted_path(std::string_view path) {
     return "'" + std::string(path.substr(0, 100)) + (path.size() > 100 ? "...'" : "'");
 }
@@ -64,10 +65,36 @@ bool Api::authorized(const HttpRequest& request) const {
     return constant_time_equal(key, config_.api_key);
 }
 
+// Without a key, loopback is the only protection, and a browser can reach loopback on behalf of
+// any web page: a rebound name in Host, or a cross-site Origin, is refused on every path. With a
+// key the key decides: a page cannot send it (no CORS), and a LAN client names a LAN host.
+bool Api::foreign(const HttpRequest& request, ApiReply& refusal) const {
+    if (!config_.api_key.empty()) return false;
+    const bool keep = request.keep_alive();
+    const std::string* host = request.header("host");  // none: HTTP/1.0, never a browser
+    if (host && !host_header_is_local(*host, config_.listen_host)) {
+        refusal = error(403, "permission_error", "host_not_allowed",
+                        "The Host header names " + quoted_path(*host) +
+                            ", not this machine; without an API key this server answers only requests for localhost, "
+                            "127.0.0.1 or [::1] (a guard against DNS rebinding).", keep);
+        return true;
+    }
+    const std::string* origin = request.header("origin");
+    if (origin && !origin_is_local(*origin)) {
+        refusal = error(403, "permission_error", "origin_not_allowed",
+                        "Requests from the web page at " + quoted_path(*origin) +
+                            " are refused; without an API key this server answers only programs on this machine and "
+                            "pages served from localhost (set one with --api-key-env to allow others).", keep);
+        return true;
+    }
+    return false;
+}
+
 ApiReply Api::handle(const HttpRequest& request, uint64_t connection) {
     const bool keep = request.keep_alive();
     const std::string_view path = request.path();
     const bool get = request.method == "GET";
+    if (ApiReply refusal; foreign(request, refusal)) return refusal;
     // /health stays open so a supervisor can probe the server without the key.
     if (path != "/health" && !authorized(request)) {
         bool sent = request.header("authorization") != nullptr;

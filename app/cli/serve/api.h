@@ -17,7 +17,8 @@ namespace ponder::serve {
 
 struct ApiConfig {
     std::string model_name;  // the id /v1/models reports and responses carry
-    std::string api_key;     // empty: no key required
+    std::string api_key;     // empty: no key required, and only local requests (see local_origin.h)
+    std::string listen_host; // --host: a Host header naming it is local too
     int n_ctx = 0;           // the session's context, in tokens
 };
 
@@ -40,6 +41,8 @@ public:
 
 private:
     bool authorized(const HttpRequest& request) const;
+    // Without a key: the 403 for a request that is not from a local program (rebinding, web pages).
+    bool foreign(const HttpRequest& request, ApiReply& refusal) const;
     ApiReply chat_completion(const HttpRequest& request, uint64_t connection);
     static ApiReply error(int status, std::string type, std::string code, std::string message, bool keep_alive,
                           std::string extra_headers = {});

@@ -55,6 +55,7 @@ int cmd_serve(const std::vector<std::string>& argv) {
     std::filesystem::path file(model_path(args));
     config.model_name = args.get("name", file.extension() == ".gguf" ? file.stem().string() : file.filename().string());
     config.n_ctx = l.session->n_ctx();
+    config.listen_host = so.host;
 
     serve::Api api(*l.model, config);
     serve::Server server(api, *l.session, so);
