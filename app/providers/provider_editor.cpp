@@ -99,8 +99,23 @@ ProviderConfig ProviderEditor::current() const {
 
 bool ProviderEditor::dirty() const { return m_keyEdited || current() != m_original; }
 
+bool ProviderEditor::savedKeyMayGoTo(const QString& baseUrl) const {
+    // The saved key was given for one server: it follows a change of port or path, never a move
+    // to another host or from https down to http.
+    const QUrl before(m_original.baseUrl.trimmed()), after(baseUrl.trimmed());
+    const bool downgrade = before.scheme() == QLatin1String("https") && after.scheme() != QLatin1String("https");
+    return before.host().compare(after.host(), Qt::CaseInsensitive) == 0 && !downgrade;
+}
+
+bool ProviderEditor::savedKeyStranded() const {
+    return !isNew() && !m_keyEdited && m_store && m_store->keySet(m_draft.id) && !savedKeyMayGoTo(m_draft.baseUrl);
+}
+
 QString ProviderEditor::problem() const {
     if (!m_store) return tr("Not connected to the provider list.");
+    if (savedKeyStranded())
+        return tr("The address now points elsewhere: type the API key again for it, or clear the key. "
+                  "The saved key is only sent to %1.").arg(QUrl(m_original.baseUrl.trimmed()).host());
     return m_store->validate(current(), keySet());
 }
 
@@ -184,7 +199,8 @@ void ProviderEditor::testConnection() {
     const quint64 serial = ++m_testSerial;
     if (const QString refused = urlError(); !refused.isEmpty()) return onModelsFetched({}, refused);
     setBusy(m_busy, true);
-    if (m_keyEdited || isNew() || !m_store->keySet(m_draft.id)) return fetchWith(m_typedKey);
+    // A saved key is never sent to an address it was not given for (see savedKeyMayGoTo).
+    if (m_keyEdited || isNew() || !m_store->keySet(m_draft.id) || savedKeyStranded()) return fetchWith(m_typedKey);
     m_store->readKey(m_draft.id, this, [this, serial](SecretStore::Status status, const QString& key, const QString& error) {
         if (serial != m_testSerial) return;
         if (status == SecretStore::Status::Failed)

@@ -114,6 +114,8 @@ signals:
     void saved(const QString& providerId);
 
 private:
+    bool savedKeyMayGoTo(const QString& baseUrl) const;
+    bool savedKeyStranded() const;  // a saved key, not retyped, and the address moved away from it
     ProviderConfig current() const;  // the draft with the model list's models
     template <typename F> void changeModel(const QString& modelId, F change);
     void fetchWith(const QString& apiKey);

@@ -199,6 +199,42 @@ private slots:
         QVERIFY(f.editor.dirty());  // a new model joined: Save keeps it
     }
 
+    void savedKeyNeverFollowsTheAddressToAnotherHost() {
+        ponder::test::ModelsApiServer server;
+        server.requiredKey = "sk-right";
+        QVERIFY(server.listen());
+        Fixture f;
+        f.editor.startNew(QStringLiteral("custom"));
+        f.editor.setName(QStringLiteral("Lab"));
+        f.editor.setBaseUrl(server.baseUrl());  // http://127.0.0.1:PORT/v1
+        f.editor.setApiKey(QStringLiteral("sk-right"));
+        QSignalSpy saved(&f.editor, &ProviderEditor::saved);
+        QVERIFY(f.editor.save());
+        QTRY_COMPARE(saved.count(), 1);
+        QVERIFY(f.editor.edit(saved[0][0].toString()));
+        QSignalSpy finished(&f.editor, &ProviderEditor::testFinished);
+
+        // Another path on the same host: the saved key goes along.
+        f.editor.setBaseUrl(server.baseUrl() + QStringLiteral("/"));
+        QVERIFY(f.editor.problem().isEmpty());
+        f.editor.testConnection();
+        QTRY_VERIFY(!f.editor.busy());
+        QCOMPARE(server.authorizations.last(), QByteArray("Bearer sk-right"));
+
+        // Another host (the same server by name, but the key was given for 127.0.0.1): not sent,
+        // and Save asks for the key again.
+        f.editor.setBaseUrl(QString(server.baseUrl()).replace(QStringLiteral("127.0.0.1"), QStringLiteral("localhost")));
+        QVERIFY2(f.editor.problem().contains(QStringLiteral("points elsewhere")), qPrintable(f.editor.problem()));
+        QVERIFY(!f.editor.canSave());
+        f.editor.testConnection();
+        QTRY_VERIFY(!f.editor.busy());
+        QCOMPARE(server.authorizations.last(), QByteArray());
+        QVERIFY(!f.editor.testOk());
+        f.editor.setApiKey(QStringLiteral("sk-right"));  // typed again for the new address
+        QVERIFY(f.editor.problem().isEmpty());
+        QVERIFY(f.editor.canSave());
+    }
+
     void wrongKeyGivesAReadableMessage() {
         ponder::test::ModelsApiServer server;
         server.requiredKey = "sk-right";
