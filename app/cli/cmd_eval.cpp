@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -80,7 +81,12 @@ struct Sample {
     int reasoning_tokens = 0, generated_tokens = 0;
     double generation_ms = 0;
     StopReason reason = StopReason::None;
+    std::string error;  // a server failure that outlasted the retries: graded wrong
 };
+
+// Server failures worth another try in a long evaluation: no HTTP answer, a stream that broke or
+// stalled, a 5xx. A 4xx (bad key, no balance, bad request) would fail every problem alike.
+bool transient_failure(const RemoteResult& r) { return r.http_status < 400 || r.http_status >= 500; }
 
 struct Tally {
     int problems = 0;
@@ -124,10 +130,18 @@ int cmd_eval(const std::vector<std::string>& argv) {
         rs.temperature = sp.temperature;
         rs.top_p = sp.top_p;
         if (max_tokens > 0) rs.max_tokens = max_tokens;
-        answer = [&client, rs](const std::string& prompt, uint64_t seed) mutable {
+        answer = [&client, rs, quiet](const std::string& prompt, uint64_t seed) mutable {
             rs.seed = seed;
-            RemoteResult r = client->generate({{"user", prompt}}, rs, [](bool, const std::string&) {});
-            if (r.reason == StopReason::Error) throw CommandError(r.error);
+            RemoteResult r;
+            // One flaky answer must not throw away hours of results: transient failures are tried
+            // twice more, then recorded as a wrong sample and the evaluation goes on.
+            for (int attempt = 0;; ++attempt) {
+                r = client->generate({{"user", prompt}}, rs, [](bool, const std::string&) {});
+                if (r.reason != StopReason::Error || !transient_failure(r) || attempt == 2) break;
+                if (!quiet) std::fprintf(stderr, "ponder: %s Trying again in %d s.\n", r.error.c_str(), 2 << attempt);
+                std::this_thread::sleep_for(std::chrono::seconds(2 << attempt));
+            }
+            if (r.reason == StopReason::Error && !transient_failure(r)) throw CommandError(r.error);
             if (r.reason == StopReason::Cancelled) throw CommandError("interrupted (Ctrl-C)");  // ends the whole eval
             Sample s;
             // The server split thought from answer; a thought that never closed has no answer.
@@ -137,6 +151,7 @@ int cmd_eval(const std::vector<std::string>& argv) {
             s.reasoning_tokens = r.usage.reasoning_tokens >= 0 ? static_cast<int>(r.usage.reasoning_tokens) : 0;
             s.generation_ms = r.first_token_ms >= 0 ? r.total_ms - r.first_token_ms : r.total_ms;
             s.reason = r.reason;
+            if (r.reason == StopReason::Error) s.error = r.error;
             return s;
         };
     } else {
@@ -168,7 +183,7 @@ int cmd_eval(const std::vector<std::string>& argv) {
 
     Tally total;
     std::map<std::string, Tally> groups;
-    long long reasoning_tokens = 0, answer_tokens = 0, generated = 0, n_samples = 0;
+    long long reasoning_tokens = 0, answer_tokens = 0, generated = 0, n_samples = 0, failed_samples = 0;
     double gen_ms = 0;
     ojson results = ojson::array();
     auto t0 = std::chrono::steady_clock::now();
@@ -203,6 +218,10 @@ int cmd_eval(const std::vector<std::string>& argv) {
             s["answer_tokens"] = n_gen - reasoning_n;
             s["stop_reason"] = stop_reason_name(smp.reason);
             s["completion"] = smp.completion;
+            if (!smp.error.empty()) {
+                s["error"] = smp.error;
+                ++failed_samples;
+            }
             sample_results.push_back(std::move(s));
         }
         // Majority answer (ties go to the first seen, which std::map orders by text: stable).
@@ -252,6 +271,7 @@ int cmd_eval(const std::vector<std::string>& argv) {
         j["mean_answer_tokens"] = static_cast<double>(answer_tokens) / static_cast<double>(n_samples);
         j["tokens_per_s"] = tok_s;
         j["wall_s"] = wall_s;
+        j["failed_samples"] = failed_samples;
         ojson g = ojson::object();
         for (const auto& [name, t] : groups)
             if (!name.empty())
@@ -277,6 +297,8 @@ int cmd_eval(const std::vector<std::string>& argv) {
                 static_cast<double>(reasoning_tokens) / static_cast<double>(n_samples),
                 static_cast<double>(answer_tokens) / static_cast<double>(n_samples));
     std::printf("speed        %.0f tokens/s generated, %.1f s in all\n", tok_s, wall_s);
+    if (failed_samples) std::printf("failed       %lld sample%s: the server kept failing (counted wrong)\n", failed_samples,
+                                    failed_samples == 1 ? "" : "s");
     return 0;
 }
 

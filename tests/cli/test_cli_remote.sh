@@ -110,5 +110,13 @@ printf '{"prompt": "What is 2 + 3?", "answer": 5}\n{"prompt": "What is 2 + 4?", 
 check "eval" 0 '"n":2,.*"accuracy":0\.5' - 0 -- \
     "$cli" eval --provider deepseek --base-url "$base" --suite "$work/suite.jsonl" --json --quiet
 
+# A server that keeps breaking the stream: tried three times, then counted wrong, and the
+# evaluation still finishes. A 4xx ends it at once.
+check "eval transient" 0 '"failed_samples":1' 'Trying again in 2 s.*|lost in the middle' any -- \
+    "$cli" eval --base-url "$base" --model cut --suite "$work/suite.jsonl" --limit 1 --json
+grep -c 'Trying again' "$work/err" | grep -qx 2 || { fail=$((fail + 1)); echo "FAIL: eval transient retries"; cat "$work/err"; }
+check "eval 4xx" 1 - 'problem 1: .*balance is insufficient' 1 -- \
+    "$cli" eval --base-url "$base" --model no-balance --suite "$work/suite.jsonl" --quiet
+
 echo "remote cli: $pass passed, $fail failed"
 ((fail == 0))
