@@ -41,7 +41,7 @@ ApiReply Api::error(int status, std::string type, std::string code, std::string 
 }
 
 ApiReply Api::parse_error(int status, const std::string& message) {
-    const char* code = status == 413 ? "body_too_large" : status == 411 ? "length_required"
+    const char* code = status == 413 ? "body_too_large" : status == 411 ? "length_required" : status == 408 ? "request_timeout"
                      : status == 431 ? "headers_too_large" : status == 505 ? "http_version_not_supported"
                      : status == 501 ? "not_implemented" : status == 417 ? "expectation_failed" : "bad_request";
     return error(status, "invalid_request_error", code, message, false);

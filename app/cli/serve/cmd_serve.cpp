@@ -15,7 +15,8 @@ namespace ponder::cli {
 
 int cmd_serve(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
-    options.insert({"host", "port", "api-key-env", "queue", "max-body", "name", "keep-alive", "max-connections"});
+    options.insert({"host", "port", "api-key-env", "queue", "max-body", "name", "keep-alive", "max-connections",
+                    "request-timeout"});
     Args args(argv, {}, options);
     if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
 
@@ -33,6 +34,8 @@ int cmd_serve(const std::vector<std::string>& argv) {
     so.max_connections = static_cast<size_t>(max_connections);
     so.keep_alive_s = parse_double(args, "keep-alive", 5);
     if (!(so.keep_alive_s > 0)) throw UsageError("--keep-alive must be a positive number of seconds");
+    so.request_timeout_s = so.write_timeout_s = parse_double(args, "request-timeout", 30);
+    if (!(so.request_timeout_s > 0)) throw UsageError("--request-timeout must be a positive number of seconds");
 
     // The key comes from the environment, so it is not visible in `ps` or shell history.
     serve::ApiConfig config;

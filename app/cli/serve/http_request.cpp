@@ -287,6 +287,7 @@ HttpRequestParser::Status HttpRequestParser::parse() {
     }
     buf_.erase(0, pos_);  // keep only what is not parsed yet (a pipelined request, a partial line)
     pos_ = 0;
+    if (buf_.empty() && buf_.capacity() > (64u << 10)) std::string().swap(buf_);  // idle connections hold little
     if (state_ == State::Error) return Status::Error;
     return status;
 }

@@ -41,6 +41,8 @@ public:
     // Bytes as they arrive. They are kept until parse() has used them (pipelined requests wait).
     void append(std::string_view bytes) { buf_.append(bytes); }
     size_t buffered() const { return buf_.size() - pos_; }
+    // Whether part of a request has arrived (the server's deadline for the rest runs).
+    bool in_progress() const { return state_ != State::RequestLine || buf_.size() > pos_; }
 
     // Parses as far as the buffered bytes go. Done: take() the request; bytes after it stay
     // buffered for the next one. Error: error_status()/error_message() say why; the connection

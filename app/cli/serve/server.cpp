@@ -2,6 +2,7 @@
 
 #include "http_response.h"
 #include "listen_socket.h"
+#include "server_connection.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -27,9 +28,6 @@ void on_stop_signal(int) {
     [[maybe_unused]] ssize_t n = ::write(g_signal_pipe[1], &b, 1);
 }
 
-constexpr size_t kMaxPendingOutput = 64u << 20;  // a client this far behind in reading is dropped
-constexpr double kDrainSeconds = 2;               // lingering close: see Connection::Phase::Draining
-
 // Paths go into the log, so anything unprintable is replaced and the length bounded.
 std::string printable(std::string_view s) {
     std::string out;
@@ -38,27 +36,6 @@ std::string printable(std::string_view s) {
 }
 
 } // namespace
-
-struct Server::Connection {
-    enum class Phase {
-        Reading,     // waiting for (more of) a request
-        Responding,  // a completion is queued or running; its bytes come from the worker
-        Closing,     // send what is left, then close
-        Draining,    // written side shut; read and discard until the client closes, so the kernel
-                     // does not reset the connection (and lose our answer) over unread request bytes
-    };
-    int fd = -1;
-    uint64_t id = 0;
-    HttpRequestParser parser;
-    std::string out;
-    size_t out_sent = 0;
-    Phase phase = Phase::Reading;
-    uint64_t job = 0;
-    bool stream = false, chunked = true, close_after = false;
-    Clock::time_point last_read, last_queued, drain_until;
-    bool dead = false;
-    explicit Connection(const HttpLimits& l) : parser(l) {}
-};
 
 Server::Server(Api& api, Session& session, ServeOptions options) : api_(api), options_(std::move(options)) {
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -94,15 +71,17 @@ bool Server::listen(std::string& error) {
 std::string Server::url() const { return listening_url(listen_fd_); }
 
 void Server::run() {
-    const int tick_ms = static_cast<int>(std::clamp(options_.keep_alive_s * 1000 / 2, 5.0, 1000.0));
+    const double shortest = std::min({options_.keep_alive_s, options_.request_timeout_s, options_.write_timeout_s});
+    const int tick_ms = static_cast<int>(std::clamp(shortest * 1000 / 4, 5.0, 1000.0));
     std::vector<pollfd> fds;
     std::vector<Connection*> polled;
     for (;;) {
         fds.assign({{g_signal_pipe[0], POLLIN, 0}, {wake_fd_, POLLIN, 0}, {listen_fd_, POLLIN, 0}});
         polled.clear();
         for (auto& [id, c] : connections_) {
-            short events = POLLIN;
-            if (c->out_sent < c->out.size()) events |= POLLOUT;
+            short events = POLLRDHUP;  // a client's close is seen even while its bytes wait unread
+            if (wants_input(*c)) events |= POLLIN;
+            if (c->pending()) events |= POLLOUT;
             fds.push_back({c->fd, events, 0});
             polled.push_back(c.get());
         }
@@ -117,8 +96,14 @@ void Server::run() {
         for (size_t i = 0; i < polled.size(); i++) {
             Connection& c = *polled[i];
             if (c.dead) continue;
-            if (fds[i + 3].revents & (POLLIN | POLLHUP | POLLERR)) read_from(c);
-            if (!c.dead && (fds[i + 3].revents & POLLOUT)) flush(c);
+            const short re = fds[i + 3].revents;
+            if (re & (POLLIN | POLLHUP | POLLERR)) read_from(c);
+            else if (re & POLLRDHUP) drop(c, nullptr);  // closed while its next request was left unread
+            if (c.dead || !(re & POLLOUT)) continue;
+            flush(c);
+            // Output drained below the pause: pipelined requests already read go on.
+            if (!c.dead && c.phase == Connection::Phase::Reading && c.parser.buffered() && c.pending() < kPauseOutput)
+                process_requests(c);
         }
         check_timers();
         std::erase_if(connections_, [](const auto& kv) {
@@ -151,33 +136,49 @@ void Server::accept_connections() {
         auto c = std::make_unique<Connection>(options_.limits);
         c->fd = fd;
         c->id = next_connection_++;
-        c->last_read = c->last_queued = Clock::now();
+        c->idle_since = c->last_queued = c->write_progress = Clock::now();
         connections_[c->id] = std::move(c);
+    }
+}
+
+// Requests are read only while they can be answered: not while a completion runs, nor while the
+// client is kPauseOutput behind in reading answers. Their bytes then wait in the kernel, whose
+// window stops the client, so a pipelining client costs the server no memory.
+bool Server::wants_input(const Connection& c) const {
+    switch (c.phase) {
+    case Connection::Phase::Reading: return c.pending() < kPauseOutput;
+    case Connection::Phase::Responding: return false;
+    default: return true;  // Closing, Draining: read and discarded
     }
 }
 
 void Server::read_from(Connection& c) {
     char buf[65536];
-    for (int i = 0; i < 16; i++) {  // bounded, so one fast sender does not starve the others
+    for (int i = 0; i < 16 && !c.dead; i++) {  // bounded, so one fast sender does not starve the others
         ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
         if (n <= 0) return drop(c, nullptr);  // the client closed or reset the connection
-        c.last_read = Clock::now();
         if (c.phase == Connection::Phase::Draining || c.phase == Connection::Phase::Closing) continue;
         c.parser.append(std::string_view(buf, static_cast<size_t>(n)));
-        // Pipelined bytes wait while a completion runs; more than one whole request's worth is abuse.
+        // At most one read's worth waits beyond a request (reading stops below); more is abuse.
         if (c.parser.buffered() > options_.limits.max_header_bytes + options_.limits.max_body_bytes + 65536)
             return drop(c, "sent too much while a response was pending");
+        if (c.phase == Connection::Phase::Reading) process_requests(c);
+        if (!wants_input(c)) break;
     }
-    if (c.phase == Connection::Phase::Reading) process_requests(c);
 }
 
 void Server::process_requests(Connection& c) {
-    while (c.phase == Connection::Phase::Reading && !c.dead) {
+    while (c.phase == Connection::Phase::Reading && !c.dead && c.pending() < kPauseOutput) {
         HttpRequestParser::Status st = c.parser.parse();
         if (c.parser.take_continue_request()) send_bytes(c, "HTTP/1.1 100 Continue\r\n\r\n");
-        if (st == HttpRequestParser::Status::NeedMore) return;
+        if (st == HttpRequestParser::Status::NeedMore) {
+            // The deadline runs from the request's first byte; a byte at a time does not renew it.
+            if (!c.parser.in_progress()) c.request_started.reset();
+            else if (!c.request_started) c.request_started = Clock::now();
+            return;
+        }
         if (st == HttpRequestParser::Status::Error) {
             ApiReply r = Api::parse_error(c.parser.error_status(), c.parser.error_message());
             log_request("-", "-", r.status, 0, c.parser.error_message());
@@ -186,6 +187,8 @@ void Server::process_requests(Connection& c) {
             return;
         }
         const auto started = Clock::now();
+        c.request_started.reset();
+        c.idle_since = started;
         HttpRequest req = c.parser.take();
         ApiReply r = api_.handle(req, c.id);
         if (r.job) {
@@ -206,6 +209,7 @@ void Server::process_requests(Connection& c) {
         if (r.close) c.phase = Connection::Phase::Closing;
         send_bytes(c, r.bytes);
     }
+    c.request_started.reset();  // paused or answering: the client is not the one keeping us waiting
 }
 
 void Server::deliver_outputs() {
@@ -229,6 +233,7 @@ void Server::deliver_outputs() {
                     std::to_string(s.prompt_tokens) + "+" + std::to_string(s.completion_tokens) + " tokens (" +
                         std::to_string(s.cached_tokens) + " cached), " + s.finish_reason + (c->stream ? ", streamed" : ""));
         c->job = 0;
+        c->idle_since = Clock::now();
         c->phase = c->close_after ? Connection::Phase::Closing : Connection::Phase::Reading;
         if (c->phase == Connection::Phase::Closing) flush(*c);
         else process_requests(*c);  // a pipelined request may be waiting
@@ -236,10 +241,18 @@ void Server::deliver_outputs() {
 }
 
 void Server::send_bytes(Connection& c, std::string_view bytes) {
+    if (c.dead) return;
+    const size_t before = c.pending();
+    if (c.out_sent && c.out_sent >= c.out.size() / 2) {  // what was sent is not kept while the rest waits
+        c.out.erase(0, c.out_sent);
+        c.out_sent = 0;
+    }
     c.out += bytes;
     c.last_queued = Clock::now();
-    if (c.out.size() - c.out_sent > kMaxPendingOutput) return drop(c, "stopped reading its response");
+    if (before == 0) c.write_progress = c.last_queued;  // the write deadline runs from here
     flush(c);
+    // One answer of any size is fine; a client that lets them pile up is not.
+    if (!c.dead && before && c.pending() > kMaxPendingOutput) drop(c, "stopped reading its response");
 }
 
 void Server::flush(Connection& c) {
@@ -249,9 +262,11 @@ void Server::flush(Connection& c) {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;  // poll says when to go on
         if (n < 0) return drop(c, nullptr);
         c.out_sent += static_cast<size_t>(n);
+        c.write_progress = Clock::now();
     }
     c.out.clear();
     c.out_sent = 0;
+    if (c.out.capacity() > kKeepCapacity) std::string().swap(c.out);
     if (c.phase == Connection::Phase::Closing) {
         ::shutdown(c.fd, SHUT_WR);
         c.phase = Connection::Phase::Draining;
@@ -267,22 +282,6 @@ void Server::drop(Connection& c, const char* why) {
     if (why) std::fprintf(stderr, "ponder-cli serve: closing a connection that %s\n", why);
     if (c.phase == Connection::Phase::Responding && c.job && worker_->cancel(c.job))
         log_request("POST", "/v1/chat/completions", 499, 0, "client disconnected while queued: request dropped");
-}
-
-void Server::check_timers() {
-    const auto now = Clock::now();
-    const auto keep_alive = std::chrono::duration<double>(options_.keep_alive_s);
-    const auto idle = std::chrono::duration<double>(options_.idle_timeout_s);
-    for (auto& [id, cp] : connections_) {
-        Connection& c = *cp;
-        if (c.dead) continue;
-        if (c.phase == Connection::Phase::Responding && c.stream && now - c.last_queued >= keep_alive)
-            send_bytes(c, sse_piece(kSseKeepAlive, c.chunked));
-        else if (c.phase == Connection::Phase::Reading && c.out.empty() && now - c.last_read >= idle)
-            drop(c, nullptr);
-        else if (c.phase == Connection::Phase::Draining && now >= c.drain_until)
-            drop(c, nullptr);
-    }
 }
 
 // One line per request: method, path, status, milliseconds and what happened. Never the body or

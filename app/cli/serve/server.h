@@ -23,6 +23,11 @@ struct ServeOptions {
     size_t max_connections = 256;    // beyond: 503 and close
     double keep_alive_s = 5;         // SSE comment on a stream that had nothing to send this long
     double idle_timeout_s = 60;      // an idle keep-alive connection is closed after this
+    // Slow clients hold a slot each (slowloris): a request must arrive whole this long after its
+    // first byte (else 408), and a response must make progress this often (else the connection
+    // closes). --request-timeout sets both.
+    double request_timeout_s = 30;
+    double write_timeout_s = 30;
     HttpLimits limits;
 };
 
@@ -45,6 +50,7 @@ private:
     struct Connection;
 
     void accept_connections();
+    bool wants_input(const Connection& c) const;
     void read_from(Connection& c);
     void process_requests(Connection& c);
     void deliver_outputs();
@@ -52,6 +58,7 @@ private:
     void flush(Connection& c);
     void drop(Connection& c, const char* why);
     void check_timers();
+    void request_timed_out(Connection& c);
     void log_request(const std::string& method, const std::string& path, int status, double ms, const std::string& extra = {});
 
     Api& api_;
