@@ -27,6 +27,8 @@ struct Session::State {
     std::vector<int32_t> cached;   // tokens whose K/V are in the cache, in order
     std::vector<float> logits;     // after the last cached token
     std::atomic<bool> cancel{false};
+    const std::atomic<bool>* caller_cancel = nullptr;  // GenerateOptions::cancel, during generate()
+    bool cancelled() const { return cancel.load() || (caller_cancel && caller_cancel->load()); }
 };
 
 namespace {
@@ -104,7 +106,7 @@ bool Session::evaluate(const std::vector<int32_t>& tokens, std::string& error) {
     s.cached.resize(keep);
     s.logits.resize(static_cast<size_t>(m.hp.n_vocab));
     for (size_t at = keep; at < tokens.size();) {
-        if (s.cancel.load()) {
+        if (s.cancelled()) {
             error = "cancelled";
             return false;
         }
@@ -149,6 +151,12 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     const Tokenizer& tok = *m.tokenizer;
     GenerateResult r;
     s.cancel.store(false);
+    // The caller's flag is seen by evaluate() too; cleared on every way out, even an exception.
+    struct CallerCancel {
+        State& s;
+        ~CallerCancel() { s.caller_cancel = nullptr; }
+    } caller_cancel{s};
+    s.caller_cancel = opt.cancel;
     auto emit = [&](const Event& e) {
         if (on_event) on_event(e);
     };
@@ -166,7 +174,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     if (reused == prompt.size() && reused > 0) reused--;
     std::string error;
     if (!evaluate(prompt, error)) {
-        if (s.cancel.load()) return finish(StopReason::Cancelled);
+        if (s.cancelled()) return finish(StopReason::Cancelled);
         r.error = error;
         emit(Event{EventKind::Error, {}, r.stats, StopReason::Error, error});
         return finish(StopReason::Error);
@@ -188,7 +196,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     const auto tg0 = Clock::now();
     StopReason reason = StopReason::Length;
     for (int i = 0; opt.n_predict < 0 || i < opt.n_predict; i++) {
-        if (s.cancel.load()) {
+        if (s.cancelled()) {
             reason = StopReason::Cancelled;
             break;
         }

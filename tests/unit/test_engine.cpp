@@ -268,6 +268,52 @@ TEST(Engine, CancelFromAnotherThreadStopsWithinOneToken) {
     EXPECT_LE(static_cast<int>(r.tokens.size()), tokens_at_cancel + 1);
 }
 
+// generate() clears the session's own flag when it starts, so a cancel() that lands just before
+// is lost (a server's client that disconnected while its request was being dequeued). A caller's
+// flag in the options is never cleared: set before the call, no prompt batch is evaluated.
+TEST(Engine, CancelFlagInOptionsIsNotLostBeforeGenerateStarts) {
+    auto s = session(load(tiny_model()), 512);
+    std::vector<int32_t> prompt;
+    for (int i = 0; i < 300; i++) prompt.push_back(72 + i % 40);
+    s->cancel();  // the session's own flag: reset by generate(), as documented
+    GenerateResult lost = s->generate(prompt, greedy(1), nullptr);
+    EXPECT_NE(lost.reason, StopReason::Cancelled);
+    EXPECT_EQ(lost.stats.prompt_evaluated, 300);
+
+    auto fresh = session(load(tiny_model()), 512);
+    std::atomic<bool> cancelled{true};
+    GenerateOptions o = greedy(8);
+    o.cancel = &cancelled;
+    std::vector<Event> events;
+    GenerateResult r = fresh->generate(prompt, o, [&](const Event& e) { events.push_back(e); });
+    EXPECT_EQ(r.reason, StopReason::Cancelled);
+    EXPECT_TRUE(r.tokens.empty());
+    EXPECT_TRUE(fresh->cached_tokens().empty()) << "no prompt batch may be evaluated";
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().kind, EventKind::Done);
+    EXPECT_EQ(events.back().reason, StopReason::Cancelled);
+    EXPECT_TRUE(cancelled) << "the caller's flag is the caller's: never cleared";
+
+    // Set during generation (from the callback, as another thread would): stops within one token.
+    cancelled = false;
+    o.n_predict = 50;
+    int at_cancel = -1;
+    r = fresh->generate(prompt, o, [&](const Event& e) {
+        if (e.kind == EventKind::Reasoning || e.kind == EventKind::Answer) {
+            if (at_cancel < 0 && e.stats.generated_tokens >= 2) {
+                at_cancel = e.stats.generated_tokens;
+                cancelled = true;
+            }
+        }
+    });
+    ASSERT_GE(at_cancel, 2) << "the tiny model's greedy reply is deterministic and longer than 2 tokens";
+    EXPECT_EQ(r.reason, StopReason::Cancelled);
+    EXPECT_LE(static_cast<int>(r.tokens.size()), at_cancel + 1);
+    // And the session works normally afterwards, without the flag.
+    GenerateResult again = fresh->generate(prompt, greedy(2), nullptr);
+    EXPECT_NE(again.reason, StopReason::Cancelled);
+}
+
 TEST(Engine, SameSeedSameOutput) {
     auto m = load(tiny_model());
     GenerateOptions g;

@@ -29,12 +29,10 @@ bool GenerationWorker::cancel(uint64_t job_id) {
         queue_.erase(it);
         return true;
     }
-    if (running_ && running_->id == job_id) {
-        // Both: the flag covers a cancel that lands before generate() has reset the session's own
-        // flag (the event callback checks it); session_.cancel() stops a long prompt evaluation.
-        running_->cancelled = true;
-        session_.cancel();
-    }
+    // The engine reads the job's flag (GenerateOptions::cancel) between prompt batches and before
+    // each token. Not session_.cancel(): generate() clears that flag when it starts, so a cancel
+    // landing between taking the job and that start would be lost and the whole prompt evaluated.
+    if (running_ && running_->id == job_id) running_->cancelled = true;
     return false;
 }
 
@@ -53,10 +51,7 @@ void GenerationWorker::stop() {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
         queue_.clear();
-        if (running_) {
-            running_->cancelled = true;
-            session_.cancel();
-        }
+        if (running_) running_->cancelled = true;
     }
     cv_.notify_one();
     if (thread_.joinable()) thread_.join();
@@ -105,16 +100,14 @@ void GenerationWorker::run_job(GenerationJob& job) {
     CompletionWriter writer(job.info);
     post(job, writer.start(), false);
     GenerateResult r;
-    if (job.cancelled) {
+    if (job.cancelled) {  // cancelled while queued: the KV cache is left as it is
         r.reason = StopReason::Cancelled;
     } else {
+        job.options.cancel = &job.cancelled;  // seen from the first prompt batch on, never cleared
         r = session_.generate(job.prompt, job.options, [&](const Event& e) {
-            if (job.cancelled || writer.stop_found()) {
-                session_.cancel();  // from the callback itself: stops before the next token
-                return;
-            }
+            if (job.cancelled || writer.stop_found()) return;  // the engine stops before the next token
             post(job, writer.on_event(e), false);
-            if (writer.stop_found()) session_.cancel();
+            if (writer.stop_found()) session_.cancel();  // a stop string: from the callback, so never lost
         });
     }
     std::string tail = writer.finish(r);

@@ -29,7 +29,7 @@ struct GenerationJob {
     GenerateOptions options;
     CompletionInfo info;
     std::chrono::steady_clock::time_point received;  // for the log's milliseconds
-    std::atomic<bool> cancelled{false};
+    std::atomic<bool> cancelled{false};  // the engine reads it during generation (options.cancel)
 };
 
 // Bytes for one connection; `finished` on the last piece of a job's response.

@@ -88,6 +88,10 @@ struct GenerateOptions {
     // The prompt already opened the thought (R1 templates end in "<think>\n"): output starts as
     // reasoning until "</think>".
     bool prompt_opens_think = true;
+    // A caller's cancel flag, read between prompt batches and before each token, and never cleared
+    // (Session::cancel()'s flag is cleared when generate() starts, so a cancel that lands just
+    // before the call would be lost). Already set: nothing is evaluated. Must outlive the call.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct GenerateResult {
