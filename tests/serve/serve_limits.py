@@ -44,8 +44,8 @@ def read_until_closed(s, limit_s):
     return None
 
 
-# --- Slowloris: 4 slots held by requests trickling in a byte every 0.2 s ----------------------------
-srv = Server(a.cli, a.model, a.workdir, "slow", ["--max-connections", "4", "--request-timeout", "1"])
+# --- Slowloris: 4 slots held by requests trickling in a byte every 0.2 s; deadline 2 s -------------
+srv = Server(a.cli, a.model, a.workdir, "slow", ["--max-connections", "4", "--request-timeout", "2"])
 stop_trickling = threading.Event()
 
 
@@ -68,14 +68,14 @@ extra = socket.create_connection((srv.host, srv.port), timeout=10)  # sends noth
 busy = read_until_closed(extra, 5) or b"<open>"
 extra.close()
 t.check("all 4 slots held: a new client gets 503", busy.startswith(b"HTTP/1.1 503 "), busy[:120])
-answers = [read_until_closed(s, 8) for s in slow]
+answers = [read_until_closed(s, 10) for s in slow]
 closed_after = time.time() - started
 stop_trickling.set()
 for s in slow:
     s.close()
 t.check("trickling connections closed with 408", all(r is not None and r.startswith(b"HTTP/1.1 408 ") for r in answers),
         [r[:60] if r else r for r in answers])
-t.check("closed at the deadline (1 s), not the idle timeout", closed_after < 6, "%.1f s" % closed_after)
+t.check("closed at the deadline (2 s), not the idle timeout (60 s)", 1.9 < closed_after < 9, "%.1f s" % closed_after)
 
 
 def health_within(seconds):
@@ -97,9 +97,9 @@ t.check("a new client is served after the deadline", health_within(3) == 200)
 s = socket.create_connection((srv.host, srv.port), timeout=10)
 for piece in (GET[:10], GET[10:30], GET[30:]):
     s.sendall(piece)
-    time.sleep(0.2)
+    time.sleep(0.1)
 first = s.recv(65536)
-t.check("a request split over 0.4 s (within the deadline) is served", first.startswith(b"HTTP/1.1 200 "), first[:80])
+t.check("a request split over 0.2 s (within the deadline) is served", first.startswith(b"HTTP/1.1 200 "), first[:80])
 s.close()
 
 # --- A client that never reads its responses: closed at the write deadline -------------------------
@@ -108,7 +108,7 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a sma
 s.connect((srv.host, srv.port))
 s.setblocking(False)
 sent, t0 = 0, time.time()
-while time.time() - t0 < 4:
+while time.time() - t0 < 5:
     _, w, _ = select.select([], [s], [], 0.2)
     if not w:
         continue
@@ -117,7 +117,7 @@ while time.time() - t0 < 4:
     except (BlockingIOError, ConnectionResetError, BrokenPipeError):
         break
 s.setblocking(True)
-gone = read_until_closed(s, 8)
+gone = read_until_closed(s, 10)
 s.close()
 t.check("a client that stops reading is closed", gone is not None, "sent %d bytes" % sent)
 t.check("the log says why", "stopped reading its response" in srv.log_text(), srv.log_text()[-400:])
