@@ -44,8 +44,7 @@ void EngineWorker::requestStop(quint64 id) {
     quint64 below = m_stopBelow.load();
     while (id > below && !m_stopBelow.compare_exchange_weak(below, id)) {
     }
-    std::lock_guard<std::mutex> lock(m_sessionMutex);
-    if (m_session && m_running.load() == id) m_session->cancel();
+    if (m_running.load() == id) m_cancel.store(true);
 }
 
 void EngineWorker::setModel(std::shared_ptr<ponder::Model> model, int contextLength) {
@@ -58,12 +57,9 @@ void EngineWorker::setModel(std::shared_ptr<ponder::Model> model, int contextLen
         session = Session::create(model, so, error);
         if (session) description = QString::fromStdString(model_backend_description(*model));
     }
-    {
-        std::lock_guard<std::mutex> lock(m_sessionMutex);
-        m_session = std::move(session);
-        m_model = m_session ? model : nullptr;
-        m_contextLength = m_session ? m_session->n_ctx() : 0;
-    }
+    m_session = std::move(session);
+    m_model = m_session ? model : nullptr;
+    m_contextLength = m_session ? m_session->n_ctx() : 0;
     if (model && !m_session)
         emit modelChanged(false, 0, tr("Could not start a session: %1").arg(QString::fromStdString(error)));
     else
@@ -157,8 +153,12 @@ void EngineWorker::generate(GenerationRequest request) {
         // of tokens per second.
         if (sinceFlush.elapsed() >= m_deltaIntervalMs.load()) flush();
     };
+    // The request's own flag: generate() never clears it, so a stop landing between these lines and
+    // the start of generation is not lost (Session::cancel()'s flag is reset when generate starts).
+    m_cancel.store(false);
+    go.cancel = &m_cancel;
     m_running.store(request.id);
-    if (request.id <= m_stopBelow.load()) m_session->cancel();  // stop arrived while we set up
+    if (request.id <= m_stopBelow.load()) m_cancel.store(true);  // stop arrived while we set up
     GenerateResult r = m_session->generate(prompt, go, onEvent);
     m_running.store(0);
     flush();

@@ -1,6 +1,6 @@
 // The local engine on its own thread. The GUI thread talks to it by queued signals only; the one
-// exception is requestStop(), which must reach a worker busy inside generate() and only sets the
-// session's atomic cancel flag.
+// exception is requestStop(), which must reach a worker busy inside generate() and only sets
+// atomic flags (the running request's cancel flag, the queued requests' cutoff).
 #pragma once
 
 #include "ponder/engine.h"
@@ -13,7 +13,6 @@
 #include <QVector>
 #include <atomic>
 #include <memory>
-#include <mutex>
 
 namespace ponder::app {
 
@@ -83,9 +82,9 @@ private:
     std::unique_ptr<ponder::Database> m_db;
     std::shared_ptr<ponder::Model> m_model;
     std::unique_ptr<ponder::Session> m_session;
-    std::mutex m_sessionMutex;  // guards m_session against requestStop() from the GUI thread
     std::atomic<quint64> m_running{0};     // id of the request inside generate(), 0 when idle
     std::atomic<quint64> m_stopBelow{0};   // requests with id <= this are cancelled before starting
+    std::atomic<bool> m_cancel{false};     // the running request's cancel flag (GenerateOptions::cancel)
     int m_contextLength = 0;
     std::atomic<int> m_deltaIntervalMs{30};
 };
