@@ -24,57 +24,6 @@ ChatController::ChatController(ponder::Database& db, ponder::ConversationStore& 
     connect(&m_worker, &EngineWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
 }
 
-void ChatController::setRemoteWorker(RemoteWorker* worker) {
-    m_remoteWorker = worker;
-    connect(this, &ChatController::remoteGenerateRequested, worker, &RemoteWorker::generate, Qt::QueuedConnection);
-    connect(worker, &RemoteWorker::reasoningDelta, this, &ChatController::onReasoningDelta, Qt::QueuedConnection);
-    connect(worker, &RemoteWorker::answerDelta, this, &ChatController::onAnswerDelta, Qt::QueuedConnection);
-    connect(worker, &RemoteWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
-    connect(worker, &RemoteWorker::retrying, this, &ChatController::onRetrying, Qt::QueuedConnection);
-}
-
-void ChatController::setRemoteTarget(const RemoteTarget& target) {
-    m_remote = target;
-    emit modelChanged();
-    emit stateChanged();
-}
-
-void ChatController::useLocalModel() {
-    m_remote.reset();
-    emit modelChanged();
-    emit stateChanged();
-}
-
-bool ChatController::modelReady() const {
-    if (m_remote) return m_remoteWorker && m_remote->endpoint.check().isEmpty();
-    return m_modelReady;
-}
-
-QString ChatController::modelName() const { return m_remote ? m_remote->displayName() : m_modelName; }
-
-QString ChatController::modelStatus() const {
-    if (!m_remote) return m_modelStatus;
-    if (!m_remoteWorker) return tr("Remote providers are not available in this build.");
-    const QString refused = m_remote->endpoint.check();
-    return refused.isEmpty() ? tr("Answers come from %1").arg(m_remote->endpoint.displayName()) : refused;
-}
-
-QString ChatController::backendDescription() const {
-    if (!m_remote) return m_backend;
-    const QUrl url = m_remote->endpoint.url(QStringLiteral("chat/completions"));
-    return m_remote->endpoint.warning().isEmpty() ? url.host() : tr("%1 (unencrypted http)").arg(url.host());
-}
-
-QString ChatController::answerModel() const { return m_remote ? m_remote->model : m_modelName; }
-
-void ChatController::stopRequest(quint64 id) {
-    if (m_requestRemote) {
-        if (m_remoteWorker) m_remoteWorker->requestStop(id);
-    } else {
-        m_worker.requestStop(id);
-    }
-}
-
 QString ChatController::sendBlockedReason() const {
     if (!modelReady())
         return modelStatus().isEmpty() ? tr("Load a model on the Models page to start chatting.") : modelStatus();
@@ -226,20 +175,6 @@ void ChatController::send(const QString& text) {
     if (answer(m_store.append_user_message(m_conversationId, str(text), error), error)) emit messageSent();
 }
 
-void ChatController::recordAnswerSource() {
-    const QString provider = m_remote ? m_remote->providerId : QStringLiteral("local");
-    const QString model = answerModel();
-    if (!m_conversationId || (provider == m_conversationProvider && model == m_conversationModel)) return;
-    Conversation c;
-    std::string error;
-    if (!m_store.get_conversation(m_conversationId, c, error)) return;
-    c.settings.provider = str(provider);
-    c.settings.model = str(model);
-    if (!m_store.update_settings(m_conversationId, c.settings, error)) return;
-    m_conversationProvider = provider;
-    m_conversationModel = model;
-}
-
 bool ChatController::answer(qint64 userMessageId, std::string& error) {
     const qint64 answerId =
         userMessageId ? m_store.begin_assistant_message(m_conversationId, userMessageId, str(answerModel()), error) : 0;
@@ -375,31 +310,6 @@ bool ChatController::exportConversation(qint64 id, const QString& format, const 
         return fail(tr("Could not write %1: %2").arg(out.fileName(), out.errorString()).toStdString());
     emit notice(tr("Exported to %1").arg(out.fileName()));
     return true;
-}
-
-void ChatController::setModelName(const QString& name) {
-    m_modelName = name;
-    emit modelChanged();
-}
-
-void ChatController::setModelStatus(const QString& status) {
-    m_modelStatus = status;
-    emit modelChanged();
-    emit stateChanged();
-}
-
-void ChatController::onWorkerModelChanged(bool loaded, int contextLength, const QString& description) {
-    m_modelReady = loaded;
-    m_backend = loaded ? tr("%1, context %2").arg(description).arg(contextLength) : QString();
-    if (!loaded && !description.isEmpty()) m_modelStatus = description;
-    emit modelChanged();
-    emit stateChanged();
-}
-
-void ChatController::onRetrying(quint64 id, int seconds, const QString& why) {
-    if (id != m_requestId) return;
-    emit retrying(seconds, why);
-    emit notice(tr("%1 Retrying in %n s.", nullptr, seconds).arg(why));
 }
 
 void ChatController::onReasoningDelta(quint64 id, const QString& text) {

@@ -1,6 +1,6 @@
 # Chat: conversations, messages, the engine worker thread.
 target_sources(ponder_app_core PRIVATE
-  chat/chat_controller.cpp chat/chat_controller.h
+  chat/chat_controller.cpp chat/chat_controller_source.cpp chat/chat_controller.h
   chat/conversation_list_model.cpp chat/conversation_list_model.h
   chat/engine_worker.cpp chat/engine_worker.h
   chat/math_text.cpp chat/math_text.h
