@@ -3,23 +3,15 @@
 shapes, streaming, multi-turn, stop strings, every error status, the API key and host rules,
 keep-alive comments, the queue limit, cancellation on disconnect and a clean SIGTERM.
 usage: serve_api.py --cli PONDER_CLI --model ponder-demo.gguf --workdir DIR"""
-import argparse
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
 
-from serve_common import Checks, Server, chat, parse_sse, split_response, stream_result
+from serve_common import Checks, Server, script_args, chat, parse_sse, split_response, stream_result
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--cli", required=True)
-ap.add_argument("--model", required=True)
-ap.add_argument("--workdir", required=True)
-a = ap.parse_args()
-shutil.rmtree(a.workdir, ignore_errors=True)
-os.makedirs(a.workdir)
+a = script_args()
 t = Checks()
 
 # A repetition "penalty" below 1 rewards repeating: the demo model loops until its 2,048-token

@@ -1,13 +1,29 @@
 """Shared by the ponder-cli serve tests: start a server, talk HTTP to it, read its SSE streams."""
+import argparse
 import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+
+def script_args(extra=lambda ap: None):
+    """The arguments every serve test takes (--cli, --model, --workdir, and `extra`'s); the work
+    folder starts empty."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--workdir", required=True)
+    extra(ap)
+    a = ap.parse_args()
+    shutil.rmtree(a.workdir, ignore_errors=True)
+    os.makedirs(a.workdir)
+    return a
+
 
 LISTENING = re.compile(r"^ponder-cli serve: listening on http://(\[[^\]]+\]|[^:]+):(\d+)$")
 

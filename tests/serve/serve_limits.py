@@ -4,23 +4,14 @@ at a time (slowloris) are closed at the request deadline and their slots serve n
 client that stops reading its responses is closed at the write deadline; one that pipelines
 megabytes of requests without reading does not grow the server's memory.
 usage: serve_limits.py --cli PONDER_CLI --model ponder-demo.gguf --workdir DIR"""
-import argparse
-import os
 import select
-import shutil
 import socket
 import threading
 import time
 
-from serve_common import Checks, Server
+from serve_common import Checks, Server, script_args
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--cli", required=True)
-ap.add_argument("--model", required=True)
-ap.add_argument("--workdir", required=True)
-a = ap.parse_args()
-shutil.rmtree(a.workdir, ignore_errors=True)
-os.makedirs(a.workdir)
+a = script_args()
 t = Checks()
 
 GET = b"GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"

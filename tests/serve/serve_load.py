@@ -4,26 +4,20 @@
 refused with 503; oversized and malformed requests mixed in get 413/400; nothing corrupted or
 interleaved, the server healthy afterwards and its memory flat.
 usage: serve_load.py --cli PONDER_CLI --model ponder-demo.gguf --workdir DIR"""
-import argparse
 import concurrent.futures
 import json
-import os
-import shutil
 import threading
 import time
 
-from serve_common import Checks, Server, chat, parse_sse, stream_result
+from serve_common import Checks, Server, script_args, chat, parse_sse, stream_result
 
-ap = argparse.ArgumentParser()
-ap.add_argument("--cli", required=True)
-ap.add_argument("--model", required=True)
-ap.add_argument("--workdir", required=True)
-ap.add_argument("--clients", type=int, default=32)
-ap.add_argument("--requests", type=int, default=200)
-ap.add_argument("--rss-bound-kib", type=int, default=16 * 1024)
-a = ap.parse_args()
-shutil.rmtree(a.workdir, ignore_errors=True)
-os.makedirs(a.workdir)
+def load_options(ap):
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--rss-bound-kib", type=int, default=16 * 1024)
+
+
+a = script_args(load_options)
 t = Checks()
 srv = Server(a.cli, a.model, a.workdir, "load", ["--queue", "16"])
 P = "/v1/chat/completions"
