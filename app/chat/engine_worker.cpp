@@ -23,7 +23,7 @@ ponder::MessageState messageStateFor(const QString& reason) {
 }
 
 EngineWorker::EngineWorker(const QString& databasePath, QObject* parent)
-    : QObject(parent), m_databasePath(databasePath) {
+    : QObject(parent), m_database(databasePath) {
     qRegisterMetaType<GenerationRequest>();
     qRegisterMetaType<GenerationStatsSnapshot>();
     qRegisterMetaType<std::shared_ptr<ponder::Model>>();
@@ -31,19 +31,8 @@ EngineWorker::EngineWorker(const QString& databasePath, QObject* parent)
 
 EngineWorker::~EngineWorker() = default;
 
-ponder::Database* EngineWorker::database(QString* error) {
-    if (!m_db && !m_databasePath.isEmpty()) {
-        std::string why;
-        m_db = Database::open(m_databasePath.toStdString(), why);
-        if (!m_db && error) *error = QString::fromStdString(why);
-    }
-    return m_db.get();
-}
-
 void EngineWorker::requestStop(quint64 id) {
-    quint64 below = m_stopBelow.load();
-    while (id > below && !m_stopBelow.compare_exchange_weak(below, id)) {
-    }
+    raiseStopCutoff(m_stopBelow, id);
     if (m_running.load() == id) m_cancel.store(true);
 }
 
@@ -68,12 +57,7 @@ void EngineWorker::setModel(std::shared_ptr<ponder::Model> model, int contextLen
 
 void EngineWorker::generate(GenerationRequest request) {
     GenerationStatsSnapshot snap;
-    std::unique_ptr<StreamingWriter> writer;
-    if (request.messageId > 0) {
-        QString why;
-        if (Database* db = database(&why)) writer = std::make_unique<StreamingWriter>(*db, request.messageId);
-        else qWarning("ponder: answers cannot be saved: %s", qPrintable(why));
-    }
+    std::unique_ptr<StreamingWriter> writer = m_database.writerFor(request.messageId);
     // Every way out saves the message in a final state before telling the GUI.
     auto end = [&](const QString& reason, const QString& message) {
         if (writer) {

@@ -3,6 +3,7 @@
 // atomic flags (the running request's cancel flag, the queued requests' cutoff).
 #pragma once
 
+#include "chat/worker_database.h"
 #include "ponder/engine.h"
 #include "ponder/conversation_store.h"
 #include "ponder/storage.h"
@@ -76,10 +77,8 @@ signals:
     void finished(quint64 id, QString reason, QString error, ponder::app::GenerationStatsSnapshot stats);
 
 private:
-    ponder::Database* database(QString* error);
 
-    QString m_databasePath;
-    std::unique_ptr<ponder::Database> m_db;
+    WorkerDatabase m_database;
     std::shared_ptr<ponder::Model> m_model;
     std::unique_ptr<ponder::Session> m_session;
     std::atomic<quint64> m_running{0};     // id of the request inside generate(), 0 when idle

@@ -12,7 +12,7 @@ using ponder::remote::RemoteOutcome;
 
 QString RemoteTarget::displayName() const { return endpoint.displayName() + QStringLiteral(" · ") + model; }
 
-RemoteWorker::RemoteWorker(const QString& databasePath, QObject* parent) : QObject(parent), m_databasePath(databasePath) {
+RemoteWorker::RemoteWorker(const QString& databasePath, QObject* parent) : QObject(parent), m_database(databasePath) {
     qRegisterMetaType<GenerationRequest>();
     qRegisterMetaType<GenerationStatsSnapshot>();
     qRegisterMetaType<RemoteTarget>();
@@ -20,20 +20,9 @@ RemoteWorker::RemoteWorker(const QString& databasePath, QObject* parent) : QObje
 
 RemoteWorker::~RemoteWorker() = default;
 
-ponder::Database* RemoteWorker::database(QString* error) {
-    if (!m_db && !m_databasePath.isEmpty()) {
-        std::string why;
-        m_db = Database::open(m_databasePath.toStdString(), why);
-        if (!m_db && error) *error = QString::fromStdString(why);
-    }
-    return m_db.get();
-}
-
 void RemoteWorker::requestStop(quint64 id) {
     // A stop that overtakes its request (still in this thread's queue) cancels it on arrival.
-    quint64 below = m_stopBelow.load();
-    while (id > below && !m_stopBelow.compare_exchange_weak(below, id)) {
-    }
+    raiseStopCutoff(m_stopBelow, id);
     QMetaObject::invokeMethod(this, [this, id] { stop(id); }, Qt::QueuedConnection);
 }
 
@@ -64,11 +53,7 @@ void RemoteWorker::generate(GenerationRequest request, RemoteTarget target) {
     auto state = std::make_shared<Request>();
     state->request = request;
     state->clock.start();
-    if (request.messageId > 0) {
-        QString why;
-        if (Database* db = database(&why)) state->writer = std::make_unique<StreamingWriter>(*db, request.messageId);
-        else qWarning("ponder: answers cannot be saved: %s", qPrintable(why));
-    }
+    state->writer = m_database.writerFor(request.messageId);
 
     auto* chat = new RemoteChat(m_network, this);
     remote::RemoteOptions options = m_options;

@@ -50,11 +50,9 @@ signals:
 private:
     struct Request;
     void stop(quint64 id);
-    ponder::Database* database(QString* error);
     static ponder::remote::ChatRequestSpec requestSpec(const GenerationRequest& request, const RemoteTarget& target);
 
-    QString m_databasePath;
-    std::unique_ptr<ponder::Database> m_db;
+    WorkerDatabase m_database;
     QNetworkAccessManager* m_network = nullptr;  // created on the worker thread
     ponder::remote::RemoteOptions m_options;
     QHash<quint64, ponder::remote::RemoteChat*> m_running;

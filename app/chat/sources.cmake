@@ -3,6 +3,7 @@ target_sources(ponder_app_core PRIVATE
   chat/chat_controller.cpp chat/chat_controller_source.cpp chat/chat_controller.h
   chat/conversation_list_model.cpp chat/conversation_list_model.h
   chat/engine_worker.cpp chat/engine_worker.h
+  chat/worker_database.cpp chat/worker_database.h
   chat/math_text.cpp chat/math_text.h
   chat/remote_worker.cpp chat/remote_worker.h
   chat/message_list_model.cpp chat/message_list_model.h
