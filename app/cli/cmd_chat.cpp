@@ -14,6 +14,13 @@
 namespace ponder::cli {
 
 namespace {
+// The "> " prompt and one line of input; false at Ctrl-D or an empty line (the end of the chat).
+bool read_user_line(bool tty, std::string& line) {
+    std::fputs(tty ? "\033[1m> \033[0m" : "> ", stdout);
+    std::fflush(stdout);
+    return std::getline(std::cin, line) && !line.empty();
+}
+
 Session* g_session = nullptr;
 volatile std::sig_atomic_t g_generating = 0;
 void on_sigint(int) {
@@ -35,9 +42,7 @@ int chat_remote(const Args& args) {
                  client.model().c_str(), client.describe().c_str());
     std::string line;
     for (;;) {
-        std::fputs(tty ? "\033[1m> \033[0m" : "> ", stdout);
-        std::fflush(stdout);
-        if (!std::getline(std::cin, line) || line.empty()) break;
+        if (!read_user_line(tty, line)) break;
         messages.push_back({"user", line});
         StreamPrinter printer;
         if (saver) saver->begin_turn(line, client.model());
@@ -85,9 +90,7 @@ int cmd_chat(const std::vector<std::string>& argv) {
     std::fprintf(stderr, "Type a message; an empty line or Ctrl-D quits, Ctrl-C stops an answer.\n");
     std::string line;
     for (;;) {
-        std::fputs(tty ? "\033[1m> \033[0m" : "> ", stdout);
-        std::fflush(stdout);
-        if (!std::getline(std::cin, line) || line.empty()) break;
+        if (!read_user_line(tty, line)) break;
         messages.push_back({"user", line});
         std::vector<int32_t> prompt;
         std::string error;

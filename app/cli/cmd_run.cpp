@@ -16,6 +16,15 @@ Session* g_running = nullptr;  // for the SIGINT handler: Session::cancel only s
 void on_sigint(int) {
     if (g_running) g_running->cancel();
 }
+// --json's one line: the result, and where it was saved when it was.
+void print_json(nlohmann::ordered_json& j, const ConversationSaver* saver) {
+    if (saver) {
+        j["conversation_id"] = saver->conversation_id();
+        j["message_id"] = saver->answer_id();
+    }
+    std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
 // --provider / --base-url: the same command against a server.
 int run_remote(const Args& args, const std::string& text, bool json) {
     if (args.has("raw")) throw UsageError("--raw needs a local model: a server applies its own chat template");
@@ -45,11 +54,7 @@ int run_remote(const Args& args, const std::string& text, bool json) {
     }
     if (json) {
         nlohmann::ordered_json j = remote_result_json(r, client);
-        if (saver) {
-            j["conversation_id"] = saver->conversation_id();
-            j["message_id"] = saver->answer_id();
-        }
-        std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        print_json(j, saver.get());
     }
     if (r.reason == StopReason::Error) throw CommandError(r.error);
     return 0;
@@ -117,11 +122,7 @@ int cmd_run(const std::vector<std::string>& argv) {
                         {"generated_tokens", st.generated_tokens},
                         {"first_token_ms", st.first_token_ms}};
         if (!r.error.empty()) j["error"] = r.error;
-        if (saver) {
-            j["conversation_id"] = saver->conversation_id();
-            j["message_id"] = saver->answer_id();
-        }
-        std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        print_json(j, saver.get());
     }
     if (r.reason == StopReason::Error) throw CommandError(r.error);
     return 0;
