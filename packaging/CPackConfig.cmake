@@ -1,7 +1,8 @@
 # `cpack -G DEB` (run in the build folder) makes a Debian package of the app, ponder-cli, the
 # desktop entry, icon, AppStream metainfo and the bundled demo model. Library dependencies are
-# found by dpkg-shlibdeps; the QML modules the UI imports at run time are listed by hand, since no
-# tool can see them.
+# found by dpkg-shlibdeps; the QML modules the UI imports at run time are listed in
+# packaging/qml-modules.txt, since no tool can see them (tests/packaging/check_qml_modules.py keeps
+# that list complete).
 set(CPACK_PACKAGE_NAME "ponder")
 set(CPACK_PACKAGE_VENDOR "Ponder")
 set(CPACK_PACKAGE_CONTACT "Ponder developers <ponder@users.noreply.github.com>")
@@ -13,8 +14,10 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)  # debug info stays in the build tree
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, qml6-module-qtquick-window, qml6-module-qtquick-templates, qml6-module-qtqml-workerscript, qml6-module-qtquick-dialogs, qt6-qpa-plugins")
+# The QML modules come from packaging/qml-modules.txt, the list install-deps.sh installs too.
+file(STRINGS ${PROJECT_SOURCE_DIR}/packaging/qml-modules.txt _ponder_qml_debs REGEX "^[a-z0-9]")
+list(APPEND _ponder_qml_debs qt6-qpa-plugins)
+list(JOIN _ponder_qml_debs ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/ponder-app/ponder")
 
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/ponder.desktop DESTINATION share/applications

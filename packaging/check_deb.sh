@@ -12,6 +12,11 @@ mkdir -p "$work"
 deb=$(ls "$work"/ponder_*_amd64.deb)
 echo "built $(basename "$deb") ($(du -k "$deb" | cut -f1) KB)"
 dpkg-deb -I "$deb" | grep -E '^ (Package|Version|Depends):'
+# Every QML module package the app loads (packaging/qml-modules.txt) is a dependency of the .deb.
+depends=$(dpkg-deb -f "$deb" Depends)
+for p in $(sed -e 's/#.*//' "$(dirname "$0")/qml-modules.txt"); do
+  grep -qE "(^|, )$p( |,|$)" <<<"$depends" || { echo "the package does not depend on $p"; exit 1; }
+done
 listing=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/ponder ./usr/bin/ponder-cli ./usr/share/applications/io.github.ponder.Ponder.desktop \
          ./usr/share/icons/hicolor/scalable/apps/io.github.ponder.Ponder.svg \

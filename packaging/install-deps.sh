@@ -14,9 +14,7 @@ debs=(
   libsqlite3-dev nlohmann-json3-dev
   # GUI
   qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
-  qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
-  qml6-module-qtquick-dialogs qml6-module-qttest libgl-dev
+  qml6-module-qttest libgl-dev
   # API keys of remote providers in the system keychain (Secret Service / KWallet)
   qtkeychain-qt6-dev
   # Vulkan (lavapipe runs it on the CPU)
@@ -26,6 +24,9 @@ debs=(
   # the real keychain test: gnome-keyring's Secret Service on a private D-Bus session
   gnome-keyring dbus-daemon
 )
+
+# The QML modules the app loads at run time: one list, shared with the .deb's dependencies.
+while read -r p; do debs+=("$p"); done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/qml-modules.txt")
 
 # Node.js runs the peer comparisons; Debian 12 ships 18, node-llama-cpp 3.21.1 needs >= 20, so a
 # newer one already on the machine is kept and Debian's is only the fallback.

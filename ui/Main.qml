@@ -2,7 +2,6 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Controls.Material
 import QtQuick.Layouts
-import QtQuick.Dialogs
 import Ponder.Core
 
 // The window: header (active model, pages), the conversation sidebar, and the chat or the models
@@ -126,8 +125,9 @@ ApplicationWindow {
     SettingsDialog { id: settingsDialog; settings: window.settings }
     HelpSheet { id: helpSheet }
 
-    FileDialog {
+    FilePicker {
         id: exportDialog
+        objectName: "exportPicker"
         property var conversationId
         property string format
         function openFor(id, fmt) {
@@ -137,8 +137,9 @@ ApplicationWindow {
             defaultSuffix = fmt
             open()
         }
-        fileMode: FileDialog.SaveFile
-        onAccepted: window.chat.exportConversation(conversationId, format, selectedFile)
+        title: qsTr("Export conversation")
+        mode: "saveFile"
+        onChosen: urls => window.chat.exportConversation(conversationId, format, urls[0])
     }
 
     Popup {

@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Dialogs
 import QtQuick.Layouts
 import Ponder.Core
 
@@ -16,17 +15,20 @@ Page {
 
     title: qsTr("Models")
 
-    FileDialog {
+    FilePicker {
         id: fileDialog
+        objectName: "addModelsPicker"
         title: qsTr("Add GGUF models")
-        fileMode: FileDialog.OpenFiles
+        mode: "openFiles"
         nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
-        onAccepted: page.library.addUrls(selectedFiles)
+        onChosen: urls => page.library.addUrls(urls)
     }
-    FolderDialog {
+    FilePicker {
         id: folderDialog
+        objectName: "scanFolderPicker"
         title: qsTr("Scan a folder for GGUF models")
-        onAccepted: page.library.scanFolderUrl(selectedFolder)
+        mode: "folder"
+        onChosen: urls => page.library.scanFolderUrl(urls[0])
     }
     Dialog {
         id: settingsDialog

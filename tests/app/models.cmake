@@ -16,3 +16,8 @@ ponder_models_test(test_model_loader test_model_loader.cpp ${_models_fixtures})
 ponder_models_test(test_download test_download.cpp download_test_server.cpp download_test_server.h ${_models_fixtures})
 ponder_models_test(test_models_page test_models_page.cpp ${_models_fixtures})
 target_link_libraries(test_models_page PRIVATE ponder_ui ponder_uiplugin ponder_app_coreplugin Qt6::Quick)
+# Every dialog, menu and file chooser opened in the real window, and the file choosers' fallback
+# when a QML module they need is missing.
+find_package(Qt6 6.4 REQUIRED COMPONENTS QuickControls2)
+ponder_models_test(test_dialogs test_dialogs.cpp ${_models_fixtures})
+target_link_libraries(test_dialogs PRIVATE ponder_uiplugin ponder_app_coreplugin Qt6::QuickControls2)
