@@ -8,10 +8,8 @@
 namespace ponder::app {
 
 namespace {
-// A preview line as the chat shows it: math as Unicode, no Markdown emphasis markers.
-QString previewText(const std::string& text) {
-    return QString::fromStdString(render_math_in_markdown(text)).remove(QStringLiteral("**")).simplified();
-}
+// A preview line as plain text: math as Unicode, no Markdown syntax (see plain_preview).
+QString previewText(const std::string& text) { return QString::fromStdString(plain_preview(text)); }
 
 // Snippet marks that cannot occur in text, so escaping the text cannot break them.
 const std::string kMarkOpen = "\x01", kMarkClose = "\x02";

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <map>
+#include <regex>
 
 namespace ponder::app {
 
@@ -62,12 +63,18 @@ const std::map<char, std::string>& subscripts() {
 // Recursive-descent conversion of one LaTeX math string.
 class LatexConverter {
 public:
-    explicit LatexConverter(std::string_view s) : s_(s) {}
+    explicit LatexConverter(std::string_view s, MathOutput output = MathOutput::Unicode)
+        : s_(s), typeset_(output == MathOutput::Typeset) {}
     std::string run() { return sequence(false); }
 
 private:
     std::string_view s_;
+    bool typeset_;
     size_t i_ = 0;
+
+    static std::string wrap(std::string_view open, const std::string& x, std::string_view close) {
+        return std::string(open) + x + std::string(close);
+    }
 
     bool at_end() const { return i_ >= s_.size(); }
 
@@ -123,20 +130,22 @@ private:
         return out;
     }
 
-    static std::string script(const std::string& arg, bool super) {
+    std::string script(const std::string& arg, bool super) const {
         if (super && (arg == "\\circ" || arg == "∘" || arg == "°")) return "°";
         const auto& table = super ? superscripts() : subscripts();
         std::string out;
         for (char ch : arg) {
             auto it = table.find(ch);
             if (it == table.end()) {
-                // Not all characters have a Unicode script form: write it out plainly.
+                // Not all characters have a Unicode script form: typeset it as a raised or
+                // lowered run, or in plain text write it out.
+                if (typeset_) return super ? wrap(kSupOpen, arg, kSupClose) : wrap(kSubOpen, arg, kSubClose);
                 bool simple = arg.size() == 1;
                 return std::string(super ? "^" : "_") + (simple ? arg : "(" + arg + ")");
             }
             out += it->second;
         }
-        return out;
+        return out;  // Unicode forms (x², a₁) also when typesetting: they survive copy and paste
     }
 
     static bool needs_parens(const std::string& s) {
@@ -165,6 +174,10 @@ private:
 
         if (name == "frac" || name == "dfrac" || name == "tfrac" || name == "cfrac") {
             std::string a = argument(), b = argument();
+            // Typeset: numerator raised, denominator lowered around a fraction slash (¹⁄₂), as
+            // typographers set inline fractions; a long one stays on the line, in parentheses.
+            if (typeset_ && a.size() + b.size() <= 32)
+                return wrap(kSupOpen, a, kSupClose) + "⁄" + wrap(kSubOpen, b, kSubClose);
             return (needs_parens(a) ? "(" + a + ")" : a) + "/" + (needs_parens(b) ? "(" + b + ")" : b);
         }
         if (name == "binom" || name == "dbinom") {
@@ -182,12 +195,14 @@ private:
             }
             std::string x = argument();
             std::string root = index.empty() ? "√" : index == "3" ? "∛" : index == "4" ? "∜" : script(index, true) + "√";
+            if (typeset_) return root + wrap(kBarOpen, x, kBarClose);  // the vinculum over the radicand
             return root + (x.size() > 1 && needs_parens(x) ? "(" + x + ")" : x);
         }
         if (name == "boxed" || name == "fbox") {
             std::string x = argument();
-            return std::string(kBoxedOpen) + x + std::string(kBoxedClose);
+            return typeset_ ? wrap(kBoldOpen, x, kBoldClose) : std::string(kBoxedOpen) + x + std::string(kBoxedClose);
         }
+        if (typeset_ && (name == "overline" || name == "bar")) return wrap(kBarOpen, argument(), kBarClose);
         if (name == "text" || name == "textbf" || name == "textit" || name == "mathrm" || name == "mathbf" ||
             name == "mathit" || name == "mathsf" || name == "mathtt" || name == "operatorname" || name == "emph" ||
             name == "textrm" || name == "mbox" || name == "hat" || name == "bar" || name == "vec" || name == "tilde" ||
@@ -242,8 +257,21 @@ size_t boxed_end(std::string_view s, size_t at) {
     return depth ? std::string_view::npos : j;
 }
 
+// Typeset math goes back into Markdown: every ASCII punctuation character is escaped (CommonMark
+// allows it for all of them) so that "-x" or "1." on a line of its own, "|" in a table or "*"
+// keep their meaning as math.
+std::string escape_markdown(const std::string& math) {
+    std::string out;
+    out.reserve(math.size() + 8);
+    for (char c : math) {
+        if (std::ispunct(static_cast<unsigned char>(c))) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
 // Converts math in a stretch of prose (no code in it).
-std::string render_prose(std::string_view s) {
+std::string render_prose(std::string_view s, MathOutput output) {
     std::string out;
     size_t i = 0;
     while (i < s.size()) {
@@ -258,7 +286,8 @@ std::string render_prose(std::string_view s) {
                 if (body.empty() || is_space(body.front()) || is_space(body.back())) return false;
                 if (end + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[end + 1]))) return false;
             }
-            std::string converted = LatexConverter(body).run();
+            std::string converted = LatexConverter(body, output).run();
+            if (output == MathOutput::Typeset) converted = escape_markdown(converted);
             if (display) {
                 // Display math is its own paragraph: a blank line before and after.
                 while (!out.empty() && (out.size() < 2 || out.compare(out.size() - 2, 2, "\n\n") != 0)) out += '\n';
@@ -280,7 +309,8 @@ std::string render_prose(std::string_view s) {
         if (s.compare(i, 7, "\\boxed{") == 0) {
             size_t end = boxed_end(s, i);
             if (end != std::string_view::npos) {
-                out += LatexConverter(s.substr(i, end - i)).run();
+                std::string converted = LatexConverter(s.substr(i, end - i), output).run();
+                out += output == MathOutput::Typeset ? escape_markdown(converted) : converted;
                 i = end;
                 continue;
             }
@@ -309,11 +339,28 @@ std::string trim_copy(std::string_view s) {
     return std::string(s);
 }
 
+// The text without the typesetting markers (U+E000..U+E007, UTF-8 EE 80 80..87).
+std::string strip_markers(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xEE && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+            static_cast<unsigned char>(s[i + 2]) <= 0x87) {
+            i += 2;
+            continue;
+        }
+        out += s[i];
+    }
+    return out;
+}
+
 } // namespace
 
 std::string latex_to_unicode(std::string_view latex) { return LatexConverter(latex).run(); }
 
-std::string render_math_in_markdown(std::string_view md) {
+std::string render_math_in_markdown(std::string_view md_in, MathOutput output) {
+    const std::string clean = output == MathOutput::Typeset ? strip_markers(md_in) : std::string();
+    const std::string_view md = output == MathOutput::Typeset ? std::string_view(clean) : md_in;
     std::string out;
     for (const AnswerBlock& b : split_answer_blocks(md)) {
         if (b.kind == AnswerBlock::Code) {
@@ -325,7 +372,7 @@ std::string render_math_in_markdown(std::string_view md) {
         size_t i = 0;
         while (i < s.size()) {
             size_t tick = s.find('`', i);
-            out += render_prose(s.substr(i, tick == std::string_view::npos ? std::string_view::npos : tick - i));
+            out += render_prose(s.substr(i, tick == std::string_view::npos ? std::string_view::npos : tick - i), output);
             if (tick == std::string_view::npos) break;
             size_t run = 0;
             while (tick + run < s.size() && s[tick + run] == '`') ++run;
@@ -376,6 +423,27 @@ std::vector<AnswerBlock> split_answer_blocks(std::string_view md) {
     }
     flush();
     return blocks;
+}
+
+std::string plain_preview(std::string_view markdown) {
+    std::string text = render_math_in_markdown(markdown);
+    // Inline reasoning (a server without a reasoning parser): the preview is the answer after it.
+    if (const size_t close = text.rfind("</think>"); close != std::string::npos) text.erase(0, close + 8);
+    else if (const size_t open = text.find("<think>"); open != std::string::npos) text.erase(open);
+    static const std::regex fence("(^|\\n)\\s*(```|~~~)[^\\n]*"), link("!?\\[([^\\]]*)\\]\\([^)]*\\)"),
+        lineStart("(^|\\n)[ \\t]*(#{1,6}[ \\t]+|>[ \\t]?|[-*+][ \\t]+|\\d+[.)][ \\t]+)"),
+        rule("\\|?[ \\t]*:?-{3,}:?[ \\t]*(\\|[ \\t]*:?-{3,}:?[ \\t]*)*\\|?"), marks("\\*\\*|__|~~|`+"),
+        emphasis("(^|[\\s(])[*_]([^*_\\s][^*_]*)[*_](?=[\\s.,;:!?)]|$)"), pipes("(?:\\s*\\|)+\\s*"), blanks("\\s+");
+    text = std::regex_replace(text, fence, "$1");
+    text = std::regex_replace(text, link, "$1");
+    text = std::regex_replace(text, lineStart, "$1");
+    text = std::regex_replace(text, rule, " ");
+    text = std::regex_replace(text, marks, "");
+    text = std::regex_replace(text, emphasis, "$1$2");
+    text = std::regex_replace(text, pipes, " · ");
+    text = std::regex_replace(text, blanks, " ");
+    static const std::regex ends("^(?: |·)+|(?: |·)+$");
+    return std::regex_replace(text, ends, "");
 }
 
 } // namespace ponder::app

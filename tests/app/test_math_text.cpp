@@ -57,6 +57,53 @@ private slots:
         QCOMPARE(QString::fromStdString(render_math_in_markdown(markdown.toStdString())), shown);
     }
 
+    // For the chat view: runs between private-use markers (answer_html turns them into
+    // formatting) and Markdown punctuation escaped, so math cannot turn into Markdown syntax.
+    void typesetMath_data() {
+        QTest::addColumn<QString>("markdown");
+        QTest::addColumn<QString>("typeset");
+        const QString sup = QString::fromUtf8(kSupOpen.data(), kSupOpen.size()), supEnd = QString::fromUtf8(kSupClose.data(), kSupClose.size());
+        const QString sub = QString::fromUtf8(kSubOpen.data(), kSubOpen.size()), subEnd = QString::fromUtf8(kSubClose.data(), kSubClose.size());
+        const QString bar = QString::fromUtf8(kBarOpen.data(), kBarOpen.size()), barEnd = QString::fromUtf8(kBarClose.data(), kBarClose.size());
+        const QString bold = QString::fromUtf8(kBoldOpen.data(), kBoldOpen.size()), boldEnd = QString::fromUtf8(kBoldClose.data(), kBoldClose.size());
+        QTest::newRow("fraction") << "$\\frac{1}{2}$" << sup + "1" + supEnd + "⁄" + sub + "2" + subEnd;
+        QTest::newRow("compound fraction") << "$\\frac{a+b}{c}$" << sup + "a\\+b" + supEnd + "⁄" + sub + "c" + subEnd;
+        QTest::newRow("root with a bar") << "$\\sqrt{x+1}$" << "√" + bar + "x\\+1" + barEnd;
+        QTest::newRow("unicode script kept") << "$x^2$" << "x²";
+        QTest::newRow("script without unicode form") << "$e^{i\\pi}$" << "e" + sup + "iπ" + supEnd;
+        QTest::newRow("unicode subscript kept") << "$a_{ij}$" << "aᵢⱼ";
+        QTest::newRow("subscript without unicode form") << "$a_{xy}$" << "a" + sub + "xy" + subEnd;
+        QTest::newRow("greek") << "$\\alpha\\beta$" << "αβ";
+        QTest::newRow("boxed") << "\\boxed{42}" << bold + "42" + boldEnd;
+        QTest::newRow("display minus is not a list") << "$$-x$$" << "\\-x\n\n";
+        QTest::newRow("forged markers dropped") << "a" + sup + "b" << "ab";
+    }
+    void typesetMath() {
+        QFETCH(QString, markdown);
+        QFETCH(QString, typeset);
+        QCOMPARE(QString::fromStdString(render_math_in_markdown(markdown.toStdString(), MathOutput::Typeset)), typeset);
+    }
+
+    // Sidebar previews: plain text, no Markdown syntax, no inline reasoning.
+    void previews_data() {
+        QTest::addColumn<QString>("markdown");
+        QTest::addColumn<QString>("preview");
+        QTest::newRow("emphasis and code") << "The **answer** is `42`, *surely*." << "The answer is 42, surely.";
+        QTest::newRow("heading and bullets") << "## Steps\n- one\n- two" << "Steps one two";
+        QTest::newRow("link") << "See [the docs](https://x.org) now" << "See the docs now";
+        QTest::newRow("table") << "| a | b |\n|---|---|\n| 1 | 2 |" << "a · b · 1 · 2";
+        QTest::newRow("quote and fence") << "> quoted\n```py\nx = 1\n```" << "quoted x = 1";
+        QTest::newRow("inline think dropped") << "<think>hmm, let me see</think>It is 4." << "It is 4.";
+        QTest::newRow("math") << "So $x^2 = 4$." << "So x² = 4.";
+        QTest::newRow("minus kept") << "5 - 3 = 2" << "5 - 3 = 2";
+        QTest::newRow("degree at start kept whole") << "°C is fine" << "°C is fine";
+    }
+    void previews() {
+        QFETCH(QString, markdown);
+        QFETCH(QString, preview);
+        QCOMPARE(QString::fromStdString(plain_preview(markdown.toStdString())), preview);
+    }
+
     void fencedCodeIsLeftAlone() {
         std::string md = "Intro $a$\n```python\nx = \"$y$\"\n```\nAfter";
         std::string out = render_math_in_markdown(md);
