@@ -126,6 +126,76 @@ CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations B
     INSERT INTO conversations_fts(rowid, title) VALUES (NEW.id, NEW.title);
 END;
 )sql",
+
+    // 4: prefix search ("straw" finds "strawberry") within the search latency goals at a million
+    // messages (tests/bench/bench_storage.cpp). A plain FTS5 prefix query reads the whole list of
+    // every word it matches before it can return the newest hit (120-780 ms there), so:
+    // - prefixes of 1-3 characters, which match hundreds or thousands of words, get FTS5 prefix
+    //   indexes: one list per prefix, read from its newest end like a word's;
+    // - a longer prefix is expanded to the words it completes through search_terms and searched as
+    //   "word OR word ...", also read from the newest end (about 40 us a word; 4-letter prefixes
+    //   complete to tens of words, 3-letter ones up to 833 of the benchmark's 20,000);
+    // - detail=column (no word positions; search has no phrases) pays for most of the prefix
+    //   indexes: at a million messages messages_fts takes 396 MB, against 231 MB with positions
+    //   and no prefixes, and about 630 MB with both.
+    // The triggers of migration 3 name these tables and go on serving them.
+    R"sql(
+DROP TABLE messages_fts;
+DROP TABLE conversations_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5(content, reasoning, content = 'messages', content_rowid = 'id',
+                                             tokenize = 'unicode61 remove_diacritics 2', detail = column,
+                                             prefix = '1 2 3');
+CREATE VIRTUAL TABLE conversations_fts USING fts5(title, content = 'conversations', content_rowid = 'id',
+                                                  tokenize = 'unicode61 remove_diacritics 2', detail = column,
+                                                  prefix = '1 2 3');
+INSERT INTO messages_fts(rowid, content, reasoning)
+    SELECT id, content, reasoning FROM messages WHERE state <> 'streaming';
+INSERT INTO conversations_fts(rowid, title) SELECT id, title FROM conversations;
+
+-- The indexes' tokenizer as SQL can call it (FTS3's unicode61 splits and folds exactly as FTS5's:
+-- tests/storage/test_search.cpp checks every code point). Stores nothing.
+CREATE VIRTUAL TABLE search_tokenizer USING fts3tokenize('unicode61', 'remove_diacritics=2');
+
+-- Every word of messages_fts, for expanding prefixes. Counted, so that the last message holding a
+-- word takes it away (a deleted conversation's words do not stay behind). Keeping it costs about
+-- 0.3 ms a finished message (the benchmark's bulk insert takes 2.6 times as long), none while one
+-- streams. Filled from FTS5's own list of the index just built (fts5vocab sees this transaction).
+CREATE TABLE search_terms (
+    term     TEXT PRIMARY KEY NOT NULL,                -- as indexed: case folded, accents removed
+    messages INTEGER NOT NULL CHECK (messages > 0)     -- indexed messages holding it (answer or reasoning)
+) STRICT, WITHOUT ROWID;
+CREATE VIRTUAL TABLE temp.messages_fts_words USING fts5vocab(main, messages_fts, row);
+INSERT INTO search_terms (term, messages) SELECT term, doc FROM temp.messages_fts_words;
+DROP TABLE temp.messages_fts_words;
+
+-- Kept as messages_fts is: a message counts once it stops streaming. The ' ' keeps the answer's
+-- last word and the reasoning's first apart.
+CREATE TRIGGER search_terms_insert AFTER INSERT ON messages WHEN NEW.state <> 'streaming' BEGIN
+    INSERT INTO search_terms (term, messages)
+        SELECT DISTINCT token, 1 FROM search_tokenizer WHERE input = NEW.content || ' ' || NEW.reasoning
+        ON CONFLICT (term) DO UPDATE SET messages = messages + 1;
+END;
+CREATE TRIGGER search_terms_delete AFTER DELETE ON messages WHEN OLD.state <> 'streaming' BEGIN
+    DELETE FROM search_terms WHERE messages = 1
+        AND term IN (SELECT token FROM search_tokenizer WHERE input = OLD.content || ' ' || OLD.reasoning);
+    UPDATE search_terms SET messages = messages - 1
+        WHERE term IN (SELECT token FROM search_tokenizer WHERE input = OLD.content || ' ' || OLD.reasoning);
+END;
+-- Streaming writes (state stays 'streaming') skip both.
+CREATE TRIGGER search_terms_update_old AFTER UPDATE OF content, reasoning, state ON messages
+WHEN OLD.state <> 'streaming' BEGIN
+    DELETE FROM search_terms WHERE messages = 1
+        AND term IN (SELECT token FROM search_tokenizer WHERE input = OLD.content || ' ' || OLD.reasoning);
+    UPDATE search_terms SET messages = messages - 1
+        WHERE term IN (SELECT token FROM search_tokenizer WHERE input = OLD.content || ' ' || OLD.reasoning);
+END;
+CREATE TRIGGER search_terms_update_new AFTER UPDATE OF content, reasoning, state ON messages
+WHEN NEW.state <> 'streaming' BEGIN
+    INSERT INTO search_terms (term, messages)
+        SELECT DISTINCT token, 1 FROM search_tokenizer WHERE input = NEW.content || ' ' || NEW.reasoning
+        ON CONFLICT (term) DO UPDATE SET messages = messages + 1;
+END;
+)sql",
 };
 
 const size_t kMigrationCount = std::size(kMigrations);

@@ -5,7 +5,6 @@
 #include "ponder/conversation_store.h"
 #include "ponder/model_registry.h"
 #include "ponder/streaming_writer.h"
-#include "search_query.h"
 #include "test_util.h"
 
 #include <cstdlib>
@@ -288,7 +287,11 @@ TEST(ConversationStore, SearchTitlesContentAndOptionallyReasoning) {
 
     ASSERT_TRUE(store.search("cafe naive", {}, hits, err)) << err;  // all words, any order
     EXPECT_EQ(hits.size(), 1u);
-    ASSERT_TRUE(store.search("wavefun", {}, hits, err)) << err;  // whole words only
+    ASSERT_TRUE(store.search("wavefun", {}, hits, err)) << err;  // the start of a word
+    EXPECT_EQ(hits.size(), 1u);
+    SearchOptions whole;
+    whole.whole_words = true;
+    ASSERT_TRUE(store.search("wavefun", whole, hits, err)) << err;
     EXPECT_TRUE(hits.empty());
     ASSERT_TRUE(store.search("WAVEFUNCTION", {}, hits, err)) << err;
     EXPECT_EQ(hits.size(), 1u);
@@ -318,14 +321,6 @@ TEST(ConversationStore, SearchTitlesContentAndOptionallyReasoning) {
     one.limit = 1;
     ASSERT_TRUE(store.search("barrier", one, hits, err)) << err;
     EXPECT_EQ(hits.size(), 1u);
-}
-
-TEST(ConversationStore, SearchQueryQuotesEveryWord) {
-    EXPECT_EQ(fts_query_from_text("hello world"), "\"hello\" \"world\"");
-    EXPECT_EQ(fts_query_from_text("say \"hi\""), "\"say\" \"\"\"hi\"\"\"");
-    EXPECT_EQ(fts_query_from_text("prefix*"), "\"prefix*\"");
-    EXPECT_EQ(fts_query_from_text("- * :"), "");
-    EXPECT_EQ(fts_query_from_text("  "), "");
 }
 
 TEST(ConversationStore, TitleFromFirstLine) {

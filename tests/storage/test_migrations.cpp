@@ -44,7 +44,7 @@ void seed(Database& db, int version) {
 } // namespace
 
 TEST(Migrations, FromEveryEarlierVersionWithData) {
-    ASSERT_EQ(Database::schema_version(), 3) << "a new migration needs its data in seed() and checks below";
+    ASSERT_EQ(Database::schema_version(), 4) << "a new migration needs its data in seed() and checks below";
     for (int from = 0; from < Database::schema_version(); from++) {
         SCOPED_TRACE("from schema " + std::to_string(from));
         std::string dir = fresh_dir(), err, path = dir + "/old.db";
@@ -116,6 +116,25 @@ TEST(Migrations, FromEveryEarlierVersionWithData) {
             EXPECT_EQ(hits[0].message_id, 0);
             ASSERT_TRUE(store.search("roughly", {}, hits, err)) << err;
             EXPECT_EQ(hits.size(), 1u);
+            // Migration 4 rebuilt the indexes with prefixes and listed their words: what was
+            // there is found from the start of a word, short prefixes and long.
+            ASSERT_TRUE(store.search("tonn", {}, hits, err)) << err;
+            ASSERT_EQ(hits.size(), 1u);
+            EXPECT_EQ(hits[0].message_id, 2);
+            EXPECT_EQ(hits[0].snippet, "About a [tonne].");
+            ASSERT_TRUE(store.search("wa", {}, hits, err)) << err;
+            ASSERT_EQ(hits.size(), 2u);
+            EXPECT_EQ(hits[0].snippet, "Old chat about [walruses]");  // the title
+            EXPECT_EQ(hits[1].snippet, "How heavy is a [walrus]?");
+            SearchOptions thoughts;
+            thoughts.include_reasoning = true;
+            ASSERT_TRUE(store.search("walr kg", thoughts, hits, err)) << err;
+            ASSERT_EQ(hits.size(), 1u);
+            EXPECT_EQ(hits[0].message_id, 2);
+            EXPECT_EQ(hits[0].snippet, "[Walruses] weigh 800-1700 [kg].");
+            EXPECT_EQ(count_rows(*db, "SELECT messages FROM search_terms WHERE term = 'walruses'"), 1);
+            EXPECT_EQ(count_rows(*db, "SELECT messages FROM search_terms WHERE term = 'roughly'"), 1);  // recovered
+            EXPECT_EQ(count_rows(*db, "SELECT count(*) FROM search_terms"), 13);
             EXPECT_EQ(count_rows(*db, "SELECT count(*) FROM models WHERE size_bytes = 1117320736"), 1);
         }
         // And the upgraded file works as a new one does.

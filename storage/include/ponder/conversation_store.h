@@ -96,6 +96,7 @@ struct Siblings {
 
 struct SearchOptions {
     bool include_reasoning = false;  // also match inside the model's thoughts
+    bool whole_words = false;        // "straw" finds "straw" only, not "strawberry"
     int limit = 50;
     std::string mark_begin = "[", mark_end = "]";  // around matched words in snippets
 };
@@ -161,10 +162,13 @@ public:
     bool delete_message(int64_t message_id, std::string& error);
 
     // --- search ---
-    // Words of `query` (plain text, no syntax) must all occur, as whole words (case and accents
-    // ignored). Title hits first, then messages, newest first. No prefix matching: a prefix of a
-    // common word means reading every message that has it (120-780 ms at a million messages,
-    // tests/bench/bench_storage.cpp), while whole words stay under a few ms.
+    // Words of `query` (plain text, no syntax; the first 32) must all occur, each as the start of
+    // a word (case and accents ignored): "straw ber" finds "strawberry" next to "berries", as a
+    // search box does while the user types. Every word is a prefix, not only the last: a finished
+    // word matches itself too, and the order of words does not matter. Title hits first, then
+    // messages, newest first; the snippet marks whole matched words. A few ms at a million
+    // messages for prefixes of any length (tests/bench/bench_storage.cpp; search.cpp has the
+    // one case that can take longer).
     bool search(std::string_view query, const SearchOptions& options, std::vector<SearchHit>& out,
                 std::string& error);
 
