@@ -121,6 +121,7 @@ int history_search(const Args& args, Database& db) {
     for (size_t i = 1; i < args.positionals().size(); i++) query += (i > 1 ? " " : "") + args.positionals()[i];
     SearchOptions options;
     options.include_reasoning = args.has("reasoning");
+    options.whole_words = args.has("whole-words");  // else "straw" finds "strawberry" too
     if (args.has("limit")) options.limit = static_cast<int>(parse_number(args.get("limit"), 1, "--limit >= 1"));
     const bool tty = isatty(STDOUT_FILENO) && !args.has("json");
     if (tty) {
@@ -232,7 +233,7 @@ int history_move_aside(const Args& args) {
 } // namespace
 
 int cmd_history(const std::vector<std::string>& argv) {
-    Args args(argv, {"json", "reasoning"}, {"db", "limit", "offset", "format", "output"});
+    Args args(argv, {"json", "reasoning", "whole-words"}, {"db", "limit", "offset", "format", "output"});
     if (args.positionals().empty())
         throw UsageError("history needs a subcommand: list, show, search, export, import, delete, check, move-aside");
     const std::string& sub = args.positionals()[0];

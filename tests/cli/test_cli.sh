@@ -125,6 +125,8 @@ check "history search" 0 '^     1  user #1 +How heavy is a \[walrus\]\?$' - -- "
 check "history search reasoning" 0 '"message_id":2,"role":"assistant","snippet":"Between \[800\]' - -- \
     "$cli" history search 800 --reasoning --json --db "$hdb"
 check "history search no reasoning" 0 '^\[\]$' - -- "$cli" history search 800 --json --db "$hdb"
+check "history search prefix" 0 '^     1  user #1 +How heavy is a \[walrus\]\?$' - -- "$cli" history search WALR --db "$hdb"
+check "history search whole words" 0 '^\[\]$' - -- "$cli" history search walr --whole-words --json --db "$hdb"
 check "history export md" 0 '<summary>Thinking</summary>' - -- "$cli" history export 1 --format md --db "$hdb"
 check "history export jsonl" 0 '^\{"prompt":"How heavy is a walrus\?","reasoning":"Between 800 and 1700 kg.","answer":"About a tonne.",' - -- \
     "$cli" history export --format jsonl --db "$hdb"
