@@ -158,8 +158,9 @@ CREATE VIRTUAL TABLE search_tokenizer USING fts3tokenize('unicode61', 'remove_di
 
 -- Every word of messages_fts, for expanding prefixes. Counted, so that the last message holding a
 -- word takes it away (a deleted conversation's words do not stay behind). Keeping it costs about
--- 0.3 ms a finished message (the benchmark's bulk insert takes 2.6 times as long), none while one
--- streams. Filled from FTS5's own list of the index just built (fts5vocab sees this transaction).
+-- 0.3-0.4 ms a finished message of the benchmark (most of why its bulk insert takes 3.9 times as
+-- long), none while one streams. Filled from FTS5's own list of the index just built (fts5vocab
+-- sees this transaction).
 CREATE TABLE search_terms (
     term     TEXT PRIMARY KEY NOT NULL,                -- as indexed: case folded, accents removed
     messages INTEGER NOT NULL CHECK (messages > 0)     -- indexed messages holding it (answer or reasoning)

@@ -5,8 +5,9 @@
 // the full-text index has realistic posting lists. Messages of different conversations are
 // interleaved in time, as they are when someone chats on and off, so a long conversation's
 // messages are spread over the file. Prints: the time to open the file, to list the 50 most
-// recent conversations, to load the 1,000-message conversation, to search, and what saving an
-// answer while it streams costs at 100 tokens/s. A program that prints numbers, not a test.
+// recent conversations, to load the 1,000-message conversation, to search (whole words, and
+// prefixes as a search box sends them while a word is typed), and what saving an answer while it
+// streams costs at 100 tokens/s. A program that prints numbers, not a test.
 #include "ponder/conversation_store.h"
 #include "ponder/storage.h"
 #include "ponder/streaming_writer.h"
@@ -227,6 +228,15 @@ int main(int argc, char** argv) {
                 static_cast<long long>(counts.column_int(0)), static_cast<long long>(counts.column_int(1)),
                 static_cast<double>(fs::file_size(path)) / 1e6, static_cast<long long>(counts.column_int(2)));
     counts.reset();
+    {  // where the bytes are (dbstat: SQLite's page statistics)
+        Statement sizes(*db, "SELECT sum(pgsize) FILTER (WHERE name LIKE 'messages_fts%'), "
+                             "sum(pgsize) FILTER (WHERE name LIKE 'conversations_fts%'), "
+                             "sum(pgsize) FILTER (WHERE name = 'search_terms') FROM dbstat");
+        if (sizes.step())
+            std::printf("search indexes: messages %.0f MB, titles %.1f MB, search_terms %.1f MB\n",
+                        static_cast<double>(sizes.column_int(0)) / 1e6, static_cast<double>(sizes.column_int(1)) / 1e6,
+                        static_cast<double>(sizes.column_int(2)) / 1e6);
+    }
     std::printf("%-52s %9s %9s\n", "operation", "median", "p90");
     std::printf("%-52s %8.2f ms\n", "open (migrations checked, interrupted answers scan)", open_ms);
 
@@ -256,7 +266,17 @@ int main(int argc, char** argv) {
                 }());
 
     Vocabulary vocab(20000);
-    const std::vector<std::pair<std::string, bool>> queries = {
+    auto search = [&](const std::string& q, const SearchOptions& o, const char* what) {
+        std::vector<SearchHit> hits;
+        auto [med, p90] = time_it(30, [&] {
+            if (!store.search(q, o, hits, err)) die(err);
+        });
+        char label[96];
+        std::snprintf(label, sizeof label, "%s \"%s\"%s%s", what, q.c_str(), o.include_reasoning ? " + reasoning" : "",
+                      o.limit != 50 ? (" limit " + std::to_string(o.limit)).c_str() : "");
+        std::printf("%-52s %8.3f ms %8.3f ms   (%zu hits shown)\n", label, med, p90, hits.size());
+    };
+    const std::vector<std::pair<std::string, bool>> whole_words = {
         {vocab.words[0], false},                             // in most messages
         {vocab.words[100], false},                           // common
         {vocab.words[5000], false},                          // uncommon
@@ -265,16 +285,32 @@ int main(int argc, char** argv) {
         {vocab.words[0] + " " + kRareWord, true},            // the commonest and the rarest, thoughts too
         {vocab.words[19999], true},                          // the rarest of the vocabulary, thoughts too
     };
-    for (const auto& [q, reasoning] : queries) {
+    for (const auto& [q, reasoning] : whole_words) {
         SearchOptions o;
+        o.whole_words = true;
         o.include_reasoning = reasoning;
-        std::vector<SearchHit> hits;
-        auto [med, p90] = time_it(30, [&] {
-            if (!store.search(q, o, hits, err)) die(err);
-        });
-        char label[96];
-        std::snprintf(label, sizeof label, "search \"%s\"%s", q.c_str(), reasoning ? " + reasoning" : "");
-        std::printf("%-52s %8.3f ms %8.3f ms   (%zu hits shown)\n", label, med, p90, hits.size());
+        search(q, o, "whole words");
+    }
+    // What a search box sends while a word is typed: its first 1, 2, 3, 4 letters and the whole
+    // word, each a prefix. The commonest word (86% of messages), an uncommon one, the rare one
+    // (whose 1-letter prefix is also that of common words), and a 2-letter start of no word.
+    std::vector<std::string> prefixes;
+    for (const std::string& w : {vocab.words[0], vocab.words[5000], std::string(kRareWord)})
+        for (size_t n : {1, 2, 3, 4, 100}) prefixes.push_back(w.substr(0, n));
+    prefixes.push_back("yx");
+    prefixes.push_back(vocab.words[30].substr(0, 3) + " " + vocab.words[3000].substr(0, 4));  // two prefixes
+    for (bool reasoning : {false, true})
+        for (const std::string& q : prefixes) {
+            SearchOptions o;
+            o.include_reasoning = reasoning;
+            search(q, o, "prefix");
+        }
+    // The app's sidebar: up to 200 hits, reasoning included.
+    for (const std::string& q : {vocab.words[0].substr(0, 1), vocab.words[0].substr(0, 4), vocab.words[0]}) {
+        SearchOptions o;
+        o.include_reasoning = true;
+        o.limit = 200;
+        search(q, o, "sidebar");
     }
 
     // Streaming at 100 tokens/s: one piece every 10 ms into an answer in the long conversation,
