@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <random>
-#include <set>
 
 using namespace ponder;
 using namespace ponder::test;
