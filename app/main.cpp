@@ -54,6 +54,7 @@ int main(int argc, char* argv[]) {
         // Nothing is touched; the message says what to do (e.g. ponder-cli history move-aside).
         std::fprintf(stderr, "ponder: %s\n", qPrintable(error));
         QQmlApplicationEngine engine;
+        ponder::app::AppRoot::prepareQmlEngine(engine);
         engine.setInitialProperties({{QStringLiteral("message"), error},
                                      {QStringLiteral("canMoveAside"), failure == ponder::OpenFailure::Corrupt}});
         QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
@@ -76,6 +77,7 @@ int main(int argc, char* argv[]) {
     }
 
     QQmlApplicationEngine engine;
+    ponder::app::AppRoot::prepareQmlEngine(engine);
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app,
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.setInitialProperties(root.qmlProperties());

@@ -5,6 +5,7 @@
 #include <QClipboard>
 #include <QFile>
 #include <QGuiApplication>
+#include <algorithm>
 #include <sstream>
 
 namespace ponder::app {
@@ -15,7 +16,9 @@ std::string str(const QString& s) { return s.toStdString(); }
 
 ChatController::ChatController(ponder::Database& db, ponder::ConversationStore& store,
                                ConversationListModel& conversations, EngineWorker& worker, QObject* parent)
-    : QObject(parent), m_db(db), m_store(store), m_conversations(conversations), m_worker(worker) {
+    : QObject(parent), m_db(db), m_store(store), m_conversations(conversations), m_worker(worker),
+      m_pending([this](PendingDeletion::Kind kind, qint64 id) { commitDeletion(kind, id); }),
+      m_visible(&conversations, m_pending) {
     m_modelStatus = tr("No model loaded");
     connect(this, &ChatController::generateRequested, &m_worker, &EngineWorker::generate, Qt::QueuedConnection);
     connect(&m_worker, &EngineWorker::modelChanged, this, &ChatController::onWorkerModelChanged, Qt::QueuedConnection);
@@ -82,6 +85,11 @@ void ChatController::reloadBranch() {
     std::vector<Message> branch;
     std::string error;
     if (m_conversationId && !m_store.load_active_branch(m_conversationId, branch, error)) fail(error);
+    // A message whose delete waits for its undo window is gone from view, with what follows it.
+    if (m_pending.active() && m_pending.kind() == PendingDeletion::Kind::Message) {
+        const auto deleted = std::find_if(branch.begin(), branch.end(), [&](const Message& m) { return m.id == m_pending.id(); });
+        branch.erase(deleted, branch.end());
+    }
     // The answer being generated: the database has its text up to the last flush, we have all.
     for (Message& m : branch) {
         if (generating() && m.id == m_requestMessage && m.state == MessageState::Streaming) {
@@ -159,6 +167,7 @@ void ChatController::send(const QString& text) {
         emit notice(sendBlockedReason());
         return;
     }
+    m_pending.commit();  // the undo window of a delete ends with the next change
     std::string error;
     if (!m_conversationId) {
         ConversationSettings cs;
@@ -194,6 +203,7 @@ void ChatController::stop() {
 
 void ChatController::regenerate(qint64 assistantMessageId) {
     if (!canSend()) return;
+    m_pending.commit();
     std::string error;
     const qint64 id = m_store.begin_regeneration(assistantMessageId, str(answerModel()), error);
     if (!id) {
@@ -216,12 +226,14 @@ void ChatController::regenerateLast() {
 
 void ChatController::editMessage(qint64 userMessageId, const QString& text) {
     if (!canSend() || text.trimmed().isEmpty()) return;
+    m_pending.commit();
     std::string error;
     answer(m_store.edit_message(userMessageId, str(text), error), error);
 }
 
 void ChatController::showSibling(qint64 messageId, int delta) {
     if (!canSwitchBranch()) return;
+    m_pending.commit();
     Siblings sib;
     std::string error;
     if (!m_store.siblings(messageId, sib, error)) {
@@ -239,13 +251,37 @@ void ChatController::showSibling(qint64 messageId, int delta) {
 
 void ChatController::deleteMessage(qint64 messageId) {
     if (generating()) return;
-    std::string error;
-    if (!m_store.delete_message(messageId, error)) {
-        fail(error);
-        return;
-    }
+    const int row = m_messages.rowOf(messageId);
+    const bool user = row >= 0 && m_messages.message(row)->role == Role::User;
+    m_pending.schedule(PendingDeletion::Kind::Message, messageId, m_conversationId,
+                       user ? tr("Message and its answers deleted.") : tr("Answer deleted."));
     reloadBranch();
+}
+
+void ChatController::commitDeletion(PendingDeletion::Kind kind, qint64 id) {
+    std::string error;
+    const bool ok = kind == PendingDeletion::Kind::Message ? m_store.delete_message(id, error)
+                                                           : m_store.delete_conversation(id, error);
+    if (!ok) fail(error);
+    if (kind == PendingDeletion::Kind::Conversation) m_contextStart.remove(id);
+    if (kind == PendingDeletion::Kind::Message && m_conversationId) reloadBranch();
     m_conversations.reload();
+    m_visible.refresh();
+}
+
+void ChatController::undoDelete() {
+    const PendingDeletion::Kind kind = m_pending.kind();
+    const qint64 conversation = m_pending.conversationId();
+    if (!m_pending.undo()) return;
+    if (kind == PendingDeletion::Kind::Conversation) {
+        m_visible.refresh();
+        openConversation(conversation);
+    } else if (conversation == m_conversationId) {
+        reloadBranch();
+    } else {
+        openConversation(conversation);
+    }
+    emit notice(tr("Restored."));
 }
 
 void ChatController::copyText(const QString& text) {
@@ -267,17 +303,13 @@ void ChatController::openConversation(qint64 id) {
 
 void ChatController::deleteConversation(qint64 id) {
     if (generating() && m_requestConversation == id) stopRequest(m_requestId);
-    std::string error;
-    if (!m_store.delete_conversation(id, error)) {
-        fail(error);
-        return;
-    }
-    m_contextStart.remove(id);
+    m_pending.schedule(PendingDeletion::Kind::Conversation, id, id, tr("Conversation deleted."));
+    m_visible.refresh();
     if (id == m_conversationId) newConversation();
-    m_conversations.reload();
 }
 
 void ChatController::dropOldestTurns() {
+    m_pending.commit();
     // Skip the oldest user turn with its answer; repeated presses drop more.
     int usersSeen = 0;
     const qint64 start = m_contextStart.value(m_conversationId, 0);

@@ -11,6 +11,7 @@
 #include "chat/conversation_list_model.h"
 #include "chat/engine_worker.h"
 #include "chat/message_list_model.h"
+#include "chat/pending_deletion.h"
 #include "chat/remote_worker.h"
 
 #include "ponder/conversation_store.h"
@@ -51,6 +52,9 @@ class ChatController : public QObject {
     Q_PROPERTY(QStringList suggestions READ suggestions NOTIFY modelChanged)
     // Answers come from a remote provider (RemoteTarget) rather than the local engine.
     Q_PROPERTY(bool remote READ isRemote NOTIFY modelChanged)
+    // A delete that can still be undone (see PendingDeletion), and the list without it.
+    Q_PROPERTY(ponder::app::PendingDeletion* pendingDeletion READ pendingDeletion CONSTANT)
+    Q_PROPERTY(ponder::app::VisibleConversations* visibleConversations READ visibleConversations CONSTANT)
 
 public:
     // `store` works on `db` (the GUI thread's connection); exports read through `db` too.
@@ -72,6 +76,8 @@ public:
     QString backendDescription() const;
     QStringList suggestions() const;
     bool isRemote() const { return m_remote.has_value(); }
+    PendingDeletion* pendingDeletion() { return &m_pending; }
+    VisibleConversations* visibleConversations() { return &m_visible; }
 
     // Remote answers go to `worker` (on its own thread); without one, only the local engine works.
     void setRemoteWorker(RemoteWorker* worker);
@@ -83,6 +89,7 @@ public:
     void setGenerationSettings(const GenerationSettings& settings) { m_settings = settings; }
     const GenerationSettings& generationSettings() const { return m_settings; }
     void setThinkingPanelMode(const QString& mode) { m_messages.setThinkingPanelMode(mode); }
+    void setDarkTheme(bool dark) { m_messages.setDarkTheme(dark); }
 
     Q_INVOKABLE void send(const QString& text);
     Q_INVOKABLE void stop();
@@ -96,6 +103,10 @@ public:
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void openConversation(qint64 id);
     Q_INVOKABLE void deleteConversation(qint64 id);
+    // Brings back what the last delete removed (the conversation is opened again).
+    Q_INVOKABLE void undoDelete();
+    // Writes a delete that waits for its undo window now (the app calls this before it quits).
+    void commitPendingDeletion() { m_pending.commit(); }
     Q_INVOKABLE void dropOldestTurns();
     Q_INVOKABLE bool exportConversation(qint64 id, const QString& format, const QUrl& file);
 
@@ -140,12 +151,15 @@ private:
     QString answerModel() const;  // what a new answer records as its model
     void recordAnswerSource();    // the conversation remembers what answered it last
     void stopRequest(quint64 id);
+    void commitDeletion(PendingDeletion::Kind kind, qint64 id);
 
     ponder::Database& m_db;
     ponder::ConversationStore& m_store;
     ConversationListModel& m_conversations;
     EngineWorker& m_worker;
     MessageListModel m_messages;
+    PendingDeletion m_pending;
+    VisibleConversations m_visible;
     GenerationSettings m_settings;
 
     qint64 m_conversationId = 0;

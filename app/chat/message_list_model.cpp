@@ -1,10 +1,12 @@
 #include "chat/message_list_model.h"
 
+#include "chat/answer_html.h"
 #include "chat/math_text.h"
 #include "ponder/answer.h"
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QtMath>
 
 namespace ponder::app {
 
@@ -27,6 +29,26 @@ QString statsText(const ponder::Message& m) {
     if (m.stats.prompt_tokens > 0) parts << MessageListModel::tr("prompt %1 tokens").arg(m.stats.prompt_tokens);
     if (!m.model.empty()) parts << QFileInfo(qs(m.model)).completeBaseName();
     return parts.join(QStringLiteral(" · "));
+}
+
+QString thinkingLabel(double seconds, ponder::MessageState state, bool answered) {
+    if (seconds <= 0 && !answered && state == MessageState::Cancelled) return MessageListModel::tr("Stopped while thinking");
+    if (seconds <= 0 && !answered && state != MessageState::Complete && state != MessageState::Streaming)
+        return MessageListModel::tr("Thinking was cut off");  // a saved answer whose duration was never recorded
+    QString duration;
+    if (seconds < 1) duration = MessageListModel::tr("less than a second");
+    else if (seconds < 10) duration = MessageListModel::tr("%1 seconds").arg(seconds, 0, 'f', 1);
+    else if (seconds < 90) duration = MessageListModel::tr("%1 seconds").arg(qRound(seconds));
+    else duration = MessageListModel::tr("%1 min %2 s").arg(qFloor(seconds / 60)).arg(qRound(seconds) % 60);
+    if (!answered) {
+        switch (state) {
+        case MessageState::Cancelled: return MessageListModel::tr("Stopped after thinking for %1").arg(duration);
+        case MessageState::Error:
+        case MessageState::Interrupted: return MessageListModel::tr("Thinking cut off after %1").arg(duration);
+        default: break;
+        }
+    }
+    return MessageListModel::tr("Thought for %1").arg(duration);
 }
 
 MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -71,6 +93,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case StatsTextRole: return statsText(m);
     case BoxedAnswerRole: return r.boxed;
     case StreamingRole: return streaming;
+    case ThinkingLabelRole:
+        return thinkingLabel(static_cast<double>(m.stats.reasoning_ms) / 1000.0, m.state, !m.content.empty());
     default: return {};
     }
 }
@@ -92,18 +116,33 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {SiblingCountRole, "siblingCount"},
             {StatsTextRole, "statsText"},
             {BoxedAnswerRole, "boxedAnswer"},
-            {StreamingRole, "streaming"}};
+            {StreamingRole, "streaming"},
+            {ThinkingLabelRole, "thinkingLabel"}};
 }
 
-void MessageListModel::refreshDerived(Row& row) {
+void MessageListModel::refreshDerived(Row& row) const {
     QVariantList blocks;
     if (row.msg.role == Role::Assistant) {
+        const QVariantList previous = row.blocks;
         for (const AnswerBlock& b : split_answer_blocks(row.msg.content)) {
+            const QString kind = b.kind == AnswerBlock::Code ? QStringLiteral("code") : QStringLiteral("prose");
+            const QString text = qs(b.text), language = qs(b.language);
+            // While an answer streams only its last block changes: the others keep their HTML.
+            const int i = static_cast<int>(blocks.size());
+            if (i < previous.size()) {
+                const QVariantMap old = previous[i].toMap();
+                if (old.value(QStringLiteral("kind")) == kind && old.value(QStringLiteral("text")) == text &&
+                    old.value(QStringLiteral("language")) == language) {
+                    blocks.append(old);
+                    continue;
+                }
+            }
             QVariantMap map;
-            map[QStringLiteral("kind")] = b.kind == AnswerBlock::Code ? QStringLiteral("code") : QStringLiteral("prose");
-            map[QStringLiteral("text")] =
-                qs(b.kind == AnswerBlock::Code ? b.text : render_math_in_markdown(b.text));
-            map[QStringLiteral("language")] = qs(b.language);
+            map[QStringLiteral("kind")] = kind;
+            map[QStringLiteral("text")] = text;
+            map[QStringLiteral("language")] = language;
+            map[QStringLiteral("html")] = b.kind == AnswerBlock::Code ? codeToHtml(b.text, b.language, m_palette)
+                                                                       : proseToHtml(b.text, m_palette);
             blocks.append(map);
         }
         ExtractedAnswer ex = extract_answer(row.msg.content);
@@ -133,6 +172,17 @@ void MessageListModel::setMessages(const std::vector<ponder::Message>& messages)
 }
 
 void MessageListModel::clear() { setMessages({}); }
+
+void MessageListModel::setDarkTheme(bool dark) {
+    const ThemePalette palette = paletteFor(dark);
+    if (palette.background == m_palette.background) return;
+    m_palette = palette;
+    for (Row& r : m_rows) {
+        r.blocks.clear();  // new colours: nothing to reuse
+        refreshDerived(r);
+    }
+    if (!m_rows.empty()) emit dataChanged(index(0), index(static_cast<int>(m_rows.size()) - 1), {AnswerBlocksRole});
+}
 
 void MessageListModel::setThinkingPanelMode(const QString& mode) {
     if (mode == m_thinkingMode) return;
@@ -170,7 +220,7 @@ void MessageListModel::appendAnswer(qint64 id, const QString& text) {
     r.msg.content += text.toStdString();
     refreshDerived(r);
     QList<int> roles = {ContentRole, AnswerBlocksRole, BoxedAnswerRole};
-    if (first) roles << ThinkingRole << ThinkingSecondsRole << ReasoningExpandedRole;
+    if (first) roles << ThinkingRole << ThinkingSecondsRole << ReasoningExpandedRole << ThinkingLabelRole;
     changed(row, roles);
 }
 
@@ -181,11 +231,15 @@ void MessageListModel::finish(qint64 id, ponder::MessageState state, const QStri
     Row& r = m_rows[static_cast<size_t>(row)];
     r.msg.state = state;
     r.msg.error = error.toStdString();
+    const qint64 reasoningMs = r.msg.stats.reasoning_ms;
     r.msg.stats = stats;
+    // Stopped while still thinking: the thought lasted until now (the worker saw no answer start).
+    if (r.msg.stats.reasoning_ms == 0)
+        r.msg.stats.reasoning_ms = r.answerStarted ? reasoningMs : QDateTime::currentMSecsSinceEpoch() - r.thinkingStartedAt;
     r.answerStarted = true;
     refreshDerived(r);
     changed(row, {StateRole, ErrorTextRole, StatsTextRole, ThinkingRole, ThinkingSecondsRole, ReasoningExpandedRole,
-                  StreamingRole, BoxedAnswerRole, AnswerBlocksRole});
+                  StreamingRole, BoxedAnswerRole, AnswerBlocksRole, ThinkingLabelRole});
 }
 
 void MessageListModel::toggleReasoning(qint64 id) {

@@ -3,6 +3,8 @@
 // only.
 #pragma once
 
+#include "settings/theme.h"
+
 #include "ponder/conversation_store.h"
 
 #include <QAbstractListModel>
@@ -20,7 +22,7 @@ public:
         MessageIdRole = Qt::UserRole + 1,
         RoleRole,               // "user" / "assistant"
         ContentRole,            // the answer (or question) as written
-        AnswerBlocksRole,       // [{kind: "prose" | "code", text, language}], math rendered
+        AnswerBlocksRole,       // [{kind: "prose" | "code", text, language, html}]: text as written, html to show
         ReasoningRole,
         ThinkingRole,           // still inside <think>
         ThinkingSecondsRole,
@@ -34,6 +36,7 @@ public:
         StatsTextRole,
         BoxedAnswerRole,        // the last \boxed{} of the answer, for the highlight chip
         StreamingRole,
+        ThinkingLabelRole,      // "Thought for 3.2 seconds", "Stopped after thinking for 4.0 seconds"
     };
 
     // How thinking panels open: "collapsed", "expanded" (while streaming) or "hidden".
@@ -46,6 +49,8 @@ public:
     void setMessages(const std::vector<ponder::Message>& messages);
     void clear();
     void setThinkingPanelMode(const QString& mode);
+    // Answers carry the theme's colours in their HTML: a theme change renders them again.
+    void setDarkTheme(bool dark);
 
     // Streaming updates for message `id` (ignored when it is not on screen).
     void appendReasoning(qint64 id, const QString& text);
@@ -60,20 +65,24 @@ public:
 private:
     struct Row {
         ponder::Message msg;
-        QVariantList blocks;          // cached AnswerBlocksRole
+        QVariantList blocks;          // cached AnswerBlocksRole (unchanged blocks keep their HTML)
         QString boxed;
         qint64 thinkingStartedAt = 0;
         bool answerStarted = false;
         int userExpanded = -1;        // -1: follow the setting; 0/1: the user's choice
     };
-    static void refreshDerived(Row& row);
+    void refreshDerived(Row& row) const;
     bool expanded(const Row& row) const;
     void changed(int row, const QList<int>& roles);
 
     std::vector<Row> m_rows;
     QString m_thinkingMode = QStringLiteral("expanded");
+    ThemePalette m_palette = lightPalette();
 };
 
 QString statsText(const ponder::Message& m);
+// The thinking panel's title once the model stopped thinking: how long, and whether the thought
+// was cut short (stopped, failed, interrupted) before any answer came. Under a second is said so.
+QString thinkingLabel(double seconds, ponder::MessageState state, bool answered);
 
 } // namespace ponder::app

@@ -8,3 +8,10 @@ target_sources(ponder_app_core PRIVATE
   chat/remote_worker.cpp chat/remote_worker.h
   chat/message_list_model.cpp chat/message_list_model.h
 )
+# How answers look: Markdown to themed rich text, code colours.
+target_sources(ponder_app_core PRIVATE
+  chat/answer_html.cpp chat/answer_html.h
+  chat/pending_deletion.cpp chat/pending_deletion.h
+  chat/code_highlighter.cpp chat/code_highlighter.h
+  chat/key_routing.cpp chat/key_routing.h
+)

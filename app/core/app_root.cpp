@@ -18,6 +18,7 @@
 #include "settings/app_settings.h"
 
 #include <QNetworkAccessManager>
+#include <QQmlEngine>
 
 #include "ponder/conversation_store.h"
 #include "ponder/model_registry.h"
@@ -35,6 +36,7 @@ AppRoot::~AppRoot() {
     m_providers.reset();
     m_downloads.reset();
     m_loader.reset();  // cancels and waits for a load in progress
+    if (m_chat) m_chat->commitPendingDeletion();  // quitting ends the undo window
     m_chat.reset();
     m_engineThread.quit();
     m_remoteThread.quit();
@@ -74,8 +76,11 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
     m_chat = std::make_unique<ChatController>(*m_db, *m_store, *m_conversations, *m_worker);
     m_chat->setRemoteWorker(m_remoteWorker);
     m_chat->setThinkingPanelMode(m_settings->thinkingPanel());
-    connect(m_settings.get(), &AppSettings::changed, m_chat.get(),
-            [this] { m_chat->setThinkingPanelMode(m_settings->thinkingPanel()); });
+    m_chat->setDarkTheme(m_settings->darkTheme());
+    connect(m_settings.get(), &AppSettings::changed, m_chat.get(), [this] {
+        m_chat->setThinkingPanelMode(m_settings->thinkingPanel());
+        m_chat->setDarkTheme(m_settings->darkTheme());
+    });
 
     // Models: the library (bundled demo first), per-model settings, the loader, downloads.
     m_modelsIni = std::make_unique<QSettings>(m_paths.dataDir() + QStringLiteral("/models.ini"), QSettings::IniFormat);
@@ -86,7 +91,7 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
     m_library->addBundled(AppPaths::demoModelPath());
     m_library->restore();
     m_library->scanDownloads(m_paths.modelsDir());
-    m_library->discoverOtherTools();  // Ollama, LM Studio, the Hugging Face cache: found, not copied
+    m_library->discoverOtherTools(false);  // Ollama, LM Studio, the Hugging Face cache: found, not copied
     m_loader = std::make_unique<ModelLoader>(m_library.get());
     QList<CatalogueEntry> catalogue;
     QString catalogueError;
@@ -109,6 +114,9 @@ bool AppRoot::start(QString& error, ponder::OpenFailure& failure) {
     m_picker = std::make_unique<ModelPicker>(m_providers.get(), m_providersIni.get());
     connect(m_picker.get(), &ModelPicker::remoteTargetChosen, m_chat.get(), &ChatController::setRemoteTarget);
     connect(m_picker.get(), &ModelPicker::localModelChosen, m_chat.get(), &ChatController::useLocalModel);
+    // The local model's card says "Active" only while the chat really answers with it.
+    connect(m_picker.get(), &ModelPicker::remoteTargetChosen, this, [this] { m_library->models()->setLocalModelInUse(false); });
+    connect(m_picker.get(), &ModelPicker::localModelChosen, this, [this] { m_library->models()->setLocalModelInUse(true); });
     // Reopening a conversation says so when its last answer came from elsewhere.
     connect(m_chat.get(), &ChatController::conversationOpened, m_picker.get(), [this] {
         if (m_chat->conversationId()) m_picker->noteConversationSource(m_chat->conversationProvider(), m_chat->conversationModel());
@@ -152,6 +160,8 @@ QString AppRoot::moveDatabaseAside(QString& error) {
     if (moved.empty()) error = QString::fromStdString(why);
     return QString::fromStdString(moved);
 }
+
+void AppRoot::prepareQmlEngine(QQmlEngine& engine) { engine.addImportPath(QStringLiteral("qrc:/qt/qml")); }
 
 QVariantMap AppRoot::qmlProperties() const {
     return {{QStringLiteral("chat"), QVariant::fromValue(m_chat.get())},

@@ -14,6 +14,7 @@
 #include <memory>
 
 class QNetworkAccessManager;
+class QQmlEngine;
 
 namespace ponder {
 class ConversationStore;
@@ -55,6 +56,10 @@ public:
 
     // Required properties of Main.qml.
     QVariantMap qmlProperties() const;
+    // Readies an engine for the app's QML: the QML files in ui/'s subfolders import their own
+    // module (Ponder) by name, and Qt 6.4 does not search qt_add_qml_module's resource root for
+    // it by itself (6.5 does).
+    static void prepareQmlEngine(QQmlEngine& engine);
 
     const AppPaths& paths() const { return m_paths; }
     ChatController* chat() const { return m_chat.get(); }

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <algorithm>
 
 namespace ponder::app {
 
@@ -42,6 +43,7 @@ bool parseCatalogue(const QByteArray& json, QList<CatalogueEntry>& out, QString&
         e.url = QUrl(o.value(QLatin1String("url")).toString());
         e.approxSize = static_cast<qint64>(o.value(QLatin1String("approxSizeBytes")).toDouble());
         e.license = o.value(QLatin1String("license")).toString();
+        e.kvBytesPerToken = static_cast<quint64>(std::max(0.0, o.value(QLatin1String("kvBytesPerToken")).toDouble()));
         const QJsonValue sha = o.value(QLatin1String("sha256"));
         if (e.id.isEmpty() || ids.contains(e.id)) return fail(QStringLiteral("missing or duplicate id"));
         if (e.name.isEmpty() || e.quantization.isEmpty()) return fail(QStringLiteral("name and quantization are required"));

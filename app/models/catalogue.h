@@ -20,6 +20,10 @@ struct CatalogueEntry {
                              // the server's Content-Length is what counts
     QString sha256;          // lowercase hex when pinned in the catalogue; empty when not
     QString license;
+    // F16 KV cache bytes per token of context, from the architecture (n_layer * n_head_kv *
+    // (head_dim_k + head_dim_v) * 2 bytes; see memory_estimate.h); 0 when the catalogue does not
+    // say. With the file size it tells, before the download, whether the model fits the machine.
+    quint64 kvBytesPerToken = 0;
 };
 
 // Parses catalogue JSON ({"version": 1, "models": [...]}); false + error naming the entry and

@@ -1,5 +1,7 @@
 #include "models/download_list_model.h"
 
+#include <QLocale>
+
 namespace ponder::app {
 
 DownloadListModel::DownloadListModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -42,6 +44,16 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const {
     case CanCancelRole:
         return d.state == DownloadItem::Downloading || d.state == DownloadItem::Paused ||
                d.state == DownloadItem::Verifying || (d.state == DownloadItem::Failed && d.received > 0);
+    case StartLabelRole:
+        // A failed download keeps its partial file, and starting again continues it: "Resume".
+        if (d.state == DownloadItem::Failed) return d.received > 0 ? tr("Resume") : tr("Retry");
+        return data(index, MemoryFitRole).toInt() == static_cast<int>(MemoryFit::TooBig) ? tr("Download anyway") : tr("Download");
+    case MemoryNeededRole:
+        return d.entry.kvBytesPerToken ? static_cast<double>(memoryNeededBytes(total, d.entry.kvBytesPerToken, kEstimateContext)) : 0.0;
+    case MemoryFitRole:
+        if (!d.entry.kvBytesPerToken || m_ram.total <= 0) return -1;
+        return static_cast<int>(memoryFit(memoryNeededBytes(total, d.entry.kvBytesPerToken, kEstimateContext), m_ram));
+    case FitTextRole: return fitText(d);
     default: return {};
     }
 }
@@ -69,6 +81,10 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const {
         {CanPauseRole, "canPause"},
         {CanResumeRole, "canResume"},
         {CanCancelRole, "canCancel"},
+        {StartLabelRole, "startLabel"},
+        {MemoryNeededRole, "memoryNeeded"},
+        {MemoryFitRole, "memoryFit"},
+        {FitTextRole, "fitText"},
     };
 }
 
@@ -87,6 +103,41 @@ int DownloadListModel::indexOf(const QString& id) const {
 const DownloadItem* DownloadListModel::item(const QString& id) const {
     const int i = indexOf(id);
     return i < 0 ? nullptr : &m_items[i];
+}
+
+QString DownloadListModel::fitText(const DownloadItem& d) const {
+    if (!d.entry.kvBytesPerToken || m_ram.total <= 0) return {};
+    const qint64 total = d.total >= 0 ? d.total : d.entry.approxSize;
+    const quint64 needed = memoryNeededBytes(total, d.entry.kvBytesPerToken, kEstimateContext);
+    const QLocale locale;
+    auto size = [&](auto bytes) { return locale.formattedDataSize(static_cast<qint64>(bytes), 1); };
+    QString text;
+    switch (memoryFit(needed, m_ram)) {
+    case MemoryFit::Fits:
+        text = tr("Fits this computer: needs about %1 of its %2 of memory.").arg(size(needed), size(m_ram.total));
+        break;
+    case MemoryFit::Tight:
+        text = tr("Needs about %1, more than the %2 free now (of %3): close other programs before using it.")
+                   .arg(size(needed), size(m_ram.available), size(m_ram.total));
+        break;
+    case MemoryFit::TooBig:
+        text = tr("Too big for this computer: needs about %1, it has %2 of memory.").arg(size(needed), size(m_ram.total));
+        break;
+    }
+    if (m_gpuMemory > 0) {
+        text += QLatin1Char(' ') + (static_cast<qint64>(needed) <= m_gpuMemory
+                                        ? tr("Fits the GPU's %1.").arg(size(m_gpuMemory))
+                                        : tr("More than the GPU's %1: part of it would run on the CPU.").arg(size(m_gpuMemory)));
+    }
+    return text;
+}
+
+void DownloadListModel::setMachineMemory(const SystemMemory& ram, qint64 gpuMemory) {
+    m_ram = ram;
+    m_gpuMemory = gpuMemory;
+    if (!m_items.isEmpty())
+        emit dataChanged(index(0), index(static_cast<int>(m_items.size()) - 1),
+                         {StartLabelRole, MemoryFitRole, FitTextRole});
 }
 
 void DownloadListModel::update(const DownloadItem& item) {

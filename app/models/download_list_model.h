@@ -3,6 +3,7 @@
 #pragma once
 
 #include "models/catalogue.h"
+#include "models/memory_estimate.h"
 
 #include <QAbstractListModel>
 #include <QList>
@@ -53,6 +54,10 @@ public:
         CanPauseRole,
         CanResumeRole,
         CanCancelRole,
+        StartLabelRole,     // "Download", "Download anyway" (too big), "Resume" (a kept partial file), "Retry"
+        MemoryNeededRole,   // bytes: the file + F16 KV cache at the default context; 0 when unknown
+        MemoryFitRole,      // ModelListModel::MemoryFitLevel; -1 when unknown
+        FitTextRole,        // the fit in words, shown before the download
     };
     Q_ENUM(Role)
     enum DownloadState { NotDownloaded, Downloading, Paused, Verifying, Done, Failed };  // = DownloadItem::State
@@ -69,8 +74,18 @@ public:
     const DownloadItem* item(const QString& id) const;
     void update(const DownloadItem& item);  // by id
 
+    // What the fit is measured against. `gpuMemory`: bytes of the GPU the engine would use, 0
+    // while this build has no GPU backend (then the CPU's RAM is what counts); a GPU backend
+    // passes its device's memory here and the fit text adds whether the model fits there.
+    void setMachineMemory(const SystemMemory& ram, qint64 gpuMemory = 0);
+    // The context a download is estimated at: the model settings' default (8192 tokens).
+    static constexpr qint64 kEstimateContext = 8192;
+
 private:
+    QString fitText(const DownloadItem& d) const;
     QList<DownloadItem> m_items;
+    SystemMemory m_ram;
+    qint64 m_gpuMemory = 0;
 };
 
 } // namespace ponder::app

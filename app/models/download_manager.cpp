@@ -51,6 +51,8 @@ DownloadManager::DownloadManager(QNetworkAccessManager* network, ModelLibrary* l
         items.append(item);
     }
     m_model->setItems(items);
+    // RAM only: the engine has no GPU backend yet (a GPU backend passes its device's memory too).
+    m_model->setMachineMemory(readSystemMemory());
 }
 
 DownloadManager::~DownloadManager() {

@@ -174,11 +174,11 @@ void ModelLibrary::scanDownloads(const QString& modelsDir) {
         });
 }
 
-void ModelLibrary::discover(const DiscoveryRoots& roots) {
+void ModelLibrary::discover(const DiscoveryRoots& roots, bool announce) {
     beginTask();
     runThen<QList<FoundModel>>(
         this, &m_pool, [roots] { return discoverAll(roots); },
-        [this](const QList<FoundModel>& found) {
+        [this, roots, announce](const QList<FoundModel>& found) {
             // Other tools' models are not persisted: they are found again each time, and
             // vanish from the list when the tool deletes them.
             int added = 0;
@@ -188,12 +188,22 @@ void ModelLibrary::discover(const DiscoveryRoots& roots) {
                 readMetadata(f.path);
                 added++;
             }
-            if (added > 0) setMessage(tr("Found %n model(s) from Ollama, LM Studio or the Hugging Face cache.", nullptr, added));
+            if (added > 0) {
+                setMessage(tr("Found %n model(s) from Ollama, LM Studio or the Hugging Face cache.", nullptr, added));
+            } else if (announce && !found.isEmpty()) {
+                setMessage(tr("No new models: the %n found in Ollama's, LM Studio's or the Hugging Face cache's folders are already listed.",
+                              nullptr, static_cast<int>(found.size())));
+            } else if (announce) {
+                QStringList folders{roots.ollama};
+                folders << roots.lmStudio << roots.huggingFace;
+                for (QString& f : folders) f = QDir::toNativeSeparators(f);
+                setMessage(tr("No GGUF models found from other apps. Looked in %1.").arg(folders.join(QStringLiteral(", "))));
+            }
             endTask();
         });
 }
 
-void ModelLibrary::discoverOtherTools() { discover(DiscoveryRoots::forThisUser()); }
+void ModelLibrary::discoverOtherTools(bool announce) { discover(DiscoveryRoots::forThisUser(), announce); }
 
 void ModelLibrary::addFound(const QList<FoundModel>& found, const QString& folderForMessage) {
     int added = 0;

@@ -45,13 +45,14 @@ public:
     void restore();
     void addBundled(const QString& path);
     void scanDownloads(const QString& modelsDir);
-    void discover(const DiscoveryRoots& roots);
+    // `announce`: say what was found, also when nothing was (the user asked); quiet at start-up.
+    void discover(const DiscoveryRoots& roots, bool announce = true);
 
     // From the page: files picked in the dialog or dropped (file: URLs), a folder to scan,
     // a new look at the other tools' folders, removing an entry (never deletes the file).
     Q_INVOKABLE void addUrls(const QList<QUrl>& urls);
     Q_INVOKABLE void scanFolderUrl(const QUrl& folder);
-    Q_INVOKABLE void discoverOtherTools();
+    Q_INVOKABLE void discoverOtherTools(bool announce = true);
     Q_INVOKABLE void remove(const QString& path);
 
     // Adds one file (no-op for a file already listed, compared through symlinks). `sha256`:

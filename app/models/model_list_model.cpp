@@ -46,6 +46,10 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
     case SourceRole: return modelSourceName(m.source);
     case ErrorRole: return m.errorText();
     case IsLoadedRole: return !m_loadedPath.isEmpty() && m.path == m_loadedPath;
+    case InUseRole: return m_localInUse && !m_loadedPath.isEmpty() && m.path == m_loadedPath;
+    case BadgeRole:
+        if (!m_loadedPath.isEmpty() && m.path == m_loadedPath) return m_localInUse ? tr("Active") : tr("Loaded, not in use");
+        return data(index, SourceRole);
     case ReadingRole: return !m.metadataRead;
     case RemovableRole: return m.source == ModelSource::Added || m.source == ModelSource::Downloaded;
     case CanLoadRole: return m.metadataRead && m.metadata.ok();
@@ -72,6 +76,8 @@ QHash<int, QByteArray> ModelListModel::roleNames() const {
         {SourceRole, "source"},
         {ErrorRole, "error"},
         {IsLoadedRole, "isLoaded"},
+        {InUseRole, "inUse"},
+        {BadgeRole, "badge"},
         {ReadingRole, "reading"},
         {RemovableRole, "removable"},
         {CanLoadRole, "canLoad"},
@@ -114,7 +120,18 @@ void ModelListModel::remove(const QString& path) {
     emit countChanged();
 }
 
-void ModelListModel::setLoadedPath(const QString& path) { moveMarker(m_loadedPath, path, IsLoadedRole); }
+void ModelListModel::setLoadedPath(const QString& path) {
+    const int before = indexOf(m_loadedPath);
+    moveMarker(m_loadedPath, path, IsLoadedRole);
+    if (before >= 0) emitRowChanged(before, {InUseRole, BadgeRole});
+    if (const int after = indexOf(path); after >= 0) emitRowChanged(after, {InUseRole, BadgeRole});
+}
+
+void ModelListModel::setLocalModelInUse(bool inUse) {
+    if (inUse == m_localInUse) return;
+    m_localInUse = inUse;
+    if (const int row = indexOf(m_loadedPath); row >= 0) emitRowChanged(row, {InUseRole, BadgeRole});
+}
 void ModelListModel::setLoadingPath(const QString& path) { moveMarker(m_loadingPath, path, IsLoadingRole); }
 
 void ModelListModel::moveMarker(QString& marker, const QString& path, int role) {

@@ -41,6 +41,10 @@ public:
         RemovableRole,        // can be removed from the list (not bundled, not another tool's)
         CanLoadRole,          // header read and nothing wrong with it (a failed load may be retried)
         IsLoadingRole,        // ModelLoader is loading this one now
+        // The card's badge: "Active" only while the chat answers with this model, "Loaded" while
+        // it is loaded but the chat uses a remote provider, else where the file came from.
+        BadgeRole,
+        InUseRole,            // bool: loaded and the chat answers with it
     };
     Q_ENUM(Role)
     enum MemoryFitLevel { Fits, Tight, TooBig };  // mirrors MemoryFit, for QML
@@ -63,6 +67,8 @@ public:
     void setLoadedPath(const QString& path);
     void setLoadingPath(const QString& path);
     void setSystemMemory(const SystemMemory& memory);
+    // Whether the chat answers with the local model (false while a remote provider is chosen).
+    void setLocalModelInUse(bool inUse);
     QString loadedPath() const { return m_loadedPath; }
 
     // Memory needed by a row's model at its chosen context (also what the roles show).
@@ -80,6 +86,7 @@ private:
     SystemMemory m_memory;
     QString m_loadedPath;
     QString m_loadingPath;
+    bool m_localInUse = true;
 };
 
 } // namespace ponder::app

@@ -112,12 +112,9 @@ void ModelLoader::load(const QString& path) {
         return;
     }
     ponder::ModelOptions options;
-    // The default thread count is left to the engine (0), which runs tiny models such as the
-    // bundled demo on one thread; a count the user chose is passed as is.
-    if (m_library) {
-        const int threads = m_library->settingsStore()->settings(path).threads;
-        options.n_threads = threads == m_library->settingsStore()->defaultThreads() ? 0 : threads;
-    }
+    // Always the count the model's settings show (their default already follows the engine's
+    // rule for tiny models), so the header's "N threads" and the settings agree.
+    if (m_library) options.n_threads = m_library->settingsStore()->settings(path).threads;
     options.backend = "cpu";  // TODO: offer Vulkan/CUDA here once the engine has those backends
 
     m_watcher = new QFutureWatcher<LoadOutcome>(this);

@@ -1,5 +1,6 @@
 #include "models/model_settings.h"
 
+#include <QFileInfo>
 #include <QSettings>
 #include <QThread>
 
@@ -27,10 +28,17 @@ ModelSettingsStore::ModelSettingsStore(QSettings* settings, int defaultThreads, 
 
 int ModelSettingsStore::maxThreads() const { return std::max(m_defaultThreads, QThread::idealThreadCount()); }
 
-ModelSettings ModelSettingsStore::defaults() const {
+ModelSettings ModelSettingsStore::defaults(const QString& modelPath) const {
     ModelSettings s;
-    s.threads = m_defaultThreads;
+    s.threads = modelPath.isEmpty() ? m_defaultThreads : defaultThreadsFor(modelPath);
     return s;
+}
+
+int ModelSettingsStore::defaultThreadsFor(const QString& modelPath) const {
+    // What the engine itself picks for a tiny model (engine/src/model.cpp): microseconds of work
+    // per layer, so waking other threads costs more than it saves.
+    const QFileInfo file(modelPath);
+    return file.isFile() && file.size() < (qint64{64} << 20) ? 1 : m_defaultThreads;
 }
 
 QString ModelSettingsStore::group(const QString& modelPath) const {
@@ -50,7 +58,7 @@ ModelSettings ModelSettingsStore::clamped(ModelSettings s) const {
 }
 
 ModelSettings ModelSettingsStore::settings(const QString& modelPath) const {
-    const ModelSettings d = defaults();
+    const ModelSettings d = defaults(modelPath);
     ModelSettings s;
     m_settings->beginGroup(group(modelPath));
     s.contextLength = m_settings->value(QStringLiteral("contextLength"), d.contextLength).toInt();
@@ -59,13 +67,13 @@ ModelSettings ModelSettingsStore::settings(const QString& modelPath) const {
     s.topK = m_settings->value(QStringLiteral("topK"), d.topK).toInt();
     s.minP = m_settings->value(QStringLiteral("minP"), d.minP).toDouble();
     s.systemPrompt = m_settings->value(QStringLiteral("systemPrompt"), d.systemPrompt).toString();
-    s.threads = m_settings->value(QStringLiteral("threads"), 0).toInt();
+    s.threads = m_settings->value(QStringLiteral("threads"), d.threads).toInt();
     m_settings->endGroup();
     return clamped(s);
 }
 
 void ModelSettingsStore::setSettings(const QString& modelPath, const ModelSettings& value) {
-    const ModelSettings s = clamped(value), d = defaults();
+    const ModelSettings s = clamped(value), d = defaults(modelPath);
     m_settings->beginGroup(group(modelPath));
     m_settings->setValue(QStringLiteral("path"), modelPath);  // for a human reading the file
     // Only what differs from the defaults is written (see the class comment).

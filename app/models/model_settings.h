@@ -23,7 +23,7 @@ struct ModelSettings {
     // Empty by default: DeepSeek recommends no system prompt for R1; instructions belong in the
     // user turn. When set, the chat side puts this text at the start of the first user message.
     QString systemPrompt;
-    int threads = 0;            // 0 = the default (physical cores), resolved by the store
+    int threads = 0;            // 0 = the model's default (defaultThreadsFor), resolved by the store
 
     static constexpr int kMinContext = 256;
 
@@ -42,7 +42,12 @@ public:
     // means (physicalCoreCount() in the app).
     ModelSettingsStore(QSettings* settings, int defaultThreads, QObject* parent = nullptr);
 
-    ModelSettings defaults() const;
+    // The defaults for `modelPath` (for no path: a model of ordinary size).
+    ModelSettings defaults(const QString& modelPath = {}) const;
+    // The thread count a model gets unless the user chose one: one for a file under 64 MiB (the
+    // bundled demo), the physical cores otherwise. Passed to the engine as is, so the model's
+    // settings and the header's "N threads" always agree.
+    int defaultThreadsFor(const QString& modelPath) const;
     ModelSettings settings(const QString& modelPath) const;  // threads resolved (never 0)
     void setSettings(const QString& modelPath, const ModelSettings& value);  // clamped to valid ranges
     void reset(const QString& modelPath);

@@ -59,7 +59,7 @@ int ModelSettingsEditor::maxThreads() const {
 
 bool ModelSettingsEditor::isDefault() const {
     ModelSettingsStore* s = store();
-    return !s || s->settings(m_path) == s->defaults();
+    return !s || s->settings(m_path) == s->defaults(m_path);
 }
 
 template <typename F> void ModelSettingsEditor::update(F change) {

@@ -31,6 +31,7 @@ void ProviderEditor::startNew(const QString& presetId) {
     m_models.reset(m_draft);
     m_typedKey.clear();
     m_keyEdited = false;
+    m_touched = false;
     m_testSerial++;
     m_testResult.clear();
     m_testOk = false;
@@ -58,12 +59,14 @@ QString ProviderEditor::presetHelp() const {
 void ProviderEditor::setName(const QString& name) {
     if (name == m_draft.name) return;
     m_draft.name = name;
+    m_touched = true;
     emit draftChanged();
 }
 
 void ProviderEditor::setBaseUrl(const QString& url) {
     if (url == m_draft.baseUrl) return;
     m_draft.baseUrl = url;
+    m_touched = true;
     m_testSerial++;  // a test of the old address says nothing about the new one
     m_testResult.clear();
     m_testOk = false;
@@ -71,7 +74,10 @@ void ProviderEditor::setBaseUrl(const QString& url) {
     emit testFinished();
 }
 
-QString ProviderEditor::urlError() const { return m_draft.endpoint().check(); }
+QString ProviderEditor::urlError() const {
+    if (!m_touched && m_draft.baseUrl.trimmed().isEmpty()) return {};
+    return m_draft.endpoint().check();
+}
 
 QString ProviderEditor::urlWarning() const {
     // With a key the warning says the key is readable too.
@@ -121,6 +127,7 @@ QString ProviderEditor::problem() const {
 
 QString ProviderEditor::saveNote() const {
     if (!m_saveError.isEmpty()) return m_saveError;
+    if (!m_touched) return {};
     const QString why = problem();
     return why == urlError() ? QString() : why;
 }
@@ -132,12 +139,14 @@ void ProviderEditor::setApiKey(const QString& key) {
     if (edited == m_keyEdited && trimmed == m_typedKey) return;
     m_typedKey = trimmed;
     m_keyEdited = edited;
+    m_touched = true;
     emit draftChanged();
 }
 
 void ProviderEditor::clearApiKey() {
     m_typedKey.clear();
     m_keyEdited = !isNew() && m_store && m_store->keySet(m_draft.id);  // a stored one is deleted on save
+    m_touched = true;
     emit draftChanged();
 }
 
@@ -146,12 +155,14 @@ QString ProviderEditor::addModel(const QString& modelId) {
     if (id.isEmpty()) return tr("Type the model's id as the server names it.");
     if (current().indexOfModel(id) >= 0) return tr("%1 is listed already.").arg(id);
     m_models.append(defaultModelSettings(id));
+    m_touched = true;
     emit draftChanged();
     return {};
 }
 
 void ProviderEditor::removeModel(const QString& modelId) {
     m_models.removeAt(current().indexOfModel(modelId));
+    m_touched = true;
     emit draftChanged();
 }
 
@@ -161,6 +172,7 @@ template <typename F> void ProviderEditor::changeModel(const QString& modelId, F
     ProviderModel m = m_models.models()[row];
     change(m);
     m_models.replace(row, m);
+    m_touched = true;
     emit draftChanged();
 }
 

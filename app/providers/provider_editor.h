@@ -32,6 +32,7 @@ class ProviderEditor : public QObject {
     Q_PROPERTY(QString name READ name WRITE setName NOTIFY draftChanged)
     Q_PROPERTY(QString baseUrl READ baseUrl WRITE setBaseUrl NOTIFY draftChanged)
     // RemoteEndpoint::check(): why this address is refused; saving is impossible while set.
+    // Empty for an empty address nobody has edited yet.
     Q_PROPERTY(QString urlError READ urlError NOTIFY draftChanged)
     // RemoteEndpoint::warning(): plain http on the local network, shown but allowed.
     Q_PROPERTY(QString urlWarning READ urlWarning NOTIFY draftChanged)
@@ -48,7 +49,8 @@ class ProviderEditor : public QObject {
     Q_PROPERTY(QString testResult READ testResult NOTIFY testFinished)
     Q_PROPERTY(bool testOk READ testOk NOTIFY testFinished)
     Q_PROPERTY(QString saveError READ saveError NOTIFY saveErrorChanged)
-    // Next to Save: a failed save's reason, else why Save is off (unless the address line says it).
+    // Next to Save: a failed save's reason, else why Save is off (unless the address line says it);
+    // empty until the user has changed something.
     Q_PROPERTY(QString saveNote READ saveNote NOTIFY saveNoteChanged)
 public:
     explicit ProviderEditor(QObject* parent = nullptr);
@@ -129,6 +131,9 @@ private:
     ProviderModelList m_models;
     QString m_typedKey;
     bool m_keyEdited = false;
+    // Something was typed or changed since the editor opened: until then no error is shown (a
+    // fresh form in red says "you did something wrong" before the user did anything).
+    bool m_touched = false;
     bool m_busy = false, m_testing = false;
     quint64 m_testSerial = 0;  // a newer test or edit makes an older answer stale
     QString m_testResult, m_saveError;

@@ -1,5 +1,9 @@
 #include "settings/app_settings.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+#include <cstdlib>
+
 namespace ponder::app {
 
 namespace {
@@ -18,13 +22,35 @@ void AppSettings::setTheme(const QString& theme) {
     if (kThemes.contains(theme) && theme != this->theme()) set(QStringLiteral("ui/theme"), theme);
 }
 
-int AppSettings::fontSize() const {
-    int pt = m_settings.value(QStringLiteral("ui/fontSize"), 0).toInt();
-    return pt == 0 ? 0 : qBound(8, pt, 32);
+bool AppSettings::darkTheme() const {
+    const QString t = theme();
+    if (t != QLatin1String("system")) return t == QLatin1String("dark");
+    // Qt 6.4 has no colour-scheme hint; the desktop's palette says it (as Material.System reads it).
+    return QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
 }
+
+QList<int> AppSettings::textSizes() { return {0, 9, 10, 11, 12, 13, 14, 16, 18, 20, 24}; }
+
+namespace {
+// The offered size nearest to `points` (0 stays the default).
+int nearestTextSize(int points) {
+    if (points <= 0) return 0;
+    int best = AppSettings::textSizes().at(1);
+    for (int s : AppSettings::textSizes())
+        if (s > 0 && std::abs(s - points) < std::abs(best - points)) best = s;
+    return best;
+}
+} // namespace
+
+int AppSettings::fontSize() const { return nearestTextSize(m_settings.value(QStringLiteral("ui/fontSize"), 0).toInt()); }
 void AppSettings::setFontSize(int points) {
-    points = points == 0 ? 0 : qBound(8, points, 32);
+    points = nearestTextSize(points);
     if (points != fontSize()) set(QStringLiteral("ui/fontSize"), points);
+}
+
+bool AppSettings::tabInsertsTab() const { return m_settings.value(QStringLiteral("chat/tabInsertsTab"), false).toBool(); }
+void AppSettings::setTabInsertsTab(bool on) {
+    if (on != tabInsertsTab()) set(QStringLiteral("chat/tabInsertsTab"), on);
 }
 
 QString AppSettings::thinkingPanel() const {

@@ -16,8 +16,15 @@ class AppSettings : public QObject {
     QML_UNCREATABLE("created by the application")
     // "system", "light" or "dark"
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)
-    // Point size of the chat text; 0 = the platform default.
+    // Whether the dark palette is in use: "dark", or "system" on a desktop with a dark palette.
+    Q_PROPERTY(bool darkTheme READ darkTheme NOTIFY changed)
+    // Text size in points (messages and interface); 0 = the default. Always one of textSizes.
     Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY changed)
+    // The sizes offered, smallest first, 0 (the default) first of all: the Settings control
+    // steps through these, so it can never show a size that is not applied.
+    Q_PROPERTY(QList<int> textSizes READ textSizes CONSTANT)
+    // Tab in the composer and the message editor inserts a tab instead of moving the focus.
+    Q_PROPERTY(bool tabInsertsTab READ tabInsertsTab WRITE setTabInsertsTab NOTIFY changed)
     // "collapsed", "expanded" (while streaming, collapsed when done) or "hidden"
     Q_PROPERTY(QString thinkingPanel READ thinkingPanel WRITE setThinkingPanel NOTIFY changed)
     Q_PROPERTY(bool sendWithCtrlEnter READ sendWithCtrlEnter WRITE setSendWithCtrlEnter NOTIFY changed)
@@ -28,8 +35,12 @@ public:
 
     QString theme() const;
     void setTheme(const QString& theme);
+    bool darkTheme() const;
     int fontSize() const;
     void setFontSize(int points);
+    static QList<int> textSizes();
+    bool tabInsertsTab() const;
+    void setTabInsertsTab(bool on);
     QString thinkingPanel() const;
     void setThinkingPanel(const QString& mode);
     bool sendWithCtrlEnter() const;

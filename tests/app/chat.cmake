@@ -1,5 +1,7 @@
 # The chat side of the app: answer rendering, list models, the controller with the real engine.
 ponder_qt_test(test_math_text test_math_text.cpp)
+# Answers as rich text, code colours, the thinking panel's wording, composer keys, theme contrast.
+ponder_qt_test(test_answer_rendering test_answer_rendering.cpp)
 ponder_qt_test(test_chat_controller test_chat_controller.cpp)
 # The whole app offscreen: Main.qml on AppRoot, chatting with the demo model; screenshots.
 ponder_qt_test(test_app_e2e test_app_e2e.cpp)

@@ -59,6 +59,7 @@ class TestAppEndToEnd : public QObject {
             return false;
         }
         app.engine = std::make_unique<QQmlApplicationEngine>();
+        ponder::app::AppRoot::prepareQmlEngine(*app.engine);
         app.engine->setInitialProperties(app.root->qmlProperties());
         app.engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
         if (app.engine->rootObjects().isEmpty()) return false;

@@ -225,12 +225,59 @@ private slots:
         loadModel(2048);
     }
 
-    void deleteConversation() {
-        const int before = m_list->rowCount();
+    // Deleting a question takes its answers with it, but only from the screen at first: the
+    // database changes when the undo window closes, so Undo brings everything back.
+    void deleteMessageCanBeUndone() {
+        const qint64 conversation = m_chat->conversationId();
+        const int rows = m_chat->messages()->count();
+        QVERIFY(rows >= 2);
+        const qint64 question = m_chat->messages()->message(rows - 2)->id;
+        m_chat->deleteMessage(question);
+        QCOMPARE(m_chat->messages()->count(), rows - 2);
+        QVERIFY(m_chat->pendingDeletion()->active());
+        QVERIFY(m_chat->pendingDeletion()->text().contains(QStringLiteral("answers")));
+        auto stored = [&] {
+            std::vector<Message> branch;
+            std::string error;
+            m_store->load_active_branch(conversation, branch, error);
+            for (const Message& m : branch)
+                if (m.id == question) return true;
+            return false;
+        };
+        QVERIFY(stored());  // still in the database
+        m_chat->undoDelete();
+        QVERIFY(!m_chat->pendingDeletion()->active());
+        QCOMPARE(m_chat->conversationId(), conversation);
+        QCOMPARE(m_chat->messages()->count(), rows);
+
+        // Not undone: written when the window closes (here at once; the app waits 8 s).
+        m_chat->deleteMessage(question);
+        m_chat->commitPendingDeletion();
+        QCOMPARE(m_chat->messages()->count(), rows - 2);
+        QVERIFY(!stored());
+    }
+
+    void deleteConversationCanBeUndone() {
+        QAbstractItemModelTester visibleTester(m_chat->visibleConversations(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int before = m_chat->visibleConversations()->rowCount();
         const qint64 id = m_chat->conversationId();
         m_chat->deleteConversation(id);
         QCOMPARE(m_chat->conversationId(), 0);
+        QCOMPARE(m_chat->visibleConversations()->rowCount(), before - 1);  // gone from the sidebar
+        QCOMPARE(m_list->rowCount(), before);                              // not yet from the database
+        m_chat->undoDelete();
+        QCOMPARE(m_chat->conversationId(), id);  // back, and open again
+        QCOMPARE(m_chat->visibleConversations()->rowCount(), before);
+
+        // Undo window over (the next change ends it too): deleted for good.
+        m_chat->pendingDeletion()->setDelay(50);
+        m_chat->deleteConversation(id);
+        QTRY_VERIFY(!m_chat->pendingDeletion()->active());
         QCOMPARE(m_list->rowCount(), before - 1);
+        QCOMPARE(m_chat->visibleConversations()->rowCount(), before - 1);
+        Conversation gone;
+        std::string error;
+        QVERIFY(!m_store->get_conversation(id, gone, error));
     }
 };
 

@@ -61,6 +61,7 @@ struct App {
         ponder::OpenFailure failure;
         if (!root->start(error, failure)) return false;
         engine = std::make_unique<QQmlApplicationEngine>();
+        ponder::app::AppRoot::prepareQmlEngine(*engine);
         engine->setInitialProperties(root->qmlProperties());
         engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
         if (engine->rootObjects().isEmpty()) return false;

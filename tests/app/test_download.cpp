@@ -379,6 +379,59 @@ private slots:
         QVERIFY(!parseCatalogue(json, entries, error));
         QVERIFY2(error.contains(expected), qPrintable(error));
     }
+
+    // Before a download, each entry says whether it fits this computer's memory (file + KV cache
+    // at the default context); a too-big one is offered as "Download anyway". A failed download
+    // with its partial file kept says "Resume", as its error message does; without one, "Retry".
+    void entriesSayWhetherTheyFit() {
+        QList<CatalogueEntry> entries;
+        QString error;
+        QVERIFY2(loadCatalogue(QStringLiteral(PONDER_SOURCE_DIR "/resources/catalogue/r1-distill.json"), entries, error),
+                 qPrintable(error));
+        for (const CatalogueEntry& e : entries) QVERIFY2(e.kvBytesPerToken > 0, qPrintable(e.id));
+        DownloadListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<DownloadItem> items;
+        for (const CatalogueEntry& e : entries) {
+            DownloadItem item;
+            item.entry = e;
+            items.append(item);
+        }
+        model.setItems(items);
+        auto row = [&](const QString& id) { return model.index(model.indexOf(id)); };
+        const QModelIndex small = row(QStringLiteral("r1-distill-qwen-1.5b-q4_k_m"));
+        QCOMPARE(model.data(small, DownloadListModel::MemoryFitRole).toInt(), -1);  // machine not known yet
+        QCOMPARE(model.data(small, DownloadListModel::FitTextRole).toString(), QString());
+
+        SystemMemory machine;
+        machine.total = qint64{23500} << 20;  // the 23.5 GiB machine of the report
+        machine.available = qint64{20000} << 20;
+        model.setMachineMemory(machine);
+        QCOMPARE(model.data(small, DownloadListModel::MemoryFitRole).toInt(), int(MemoryFit::Fits));
+        QVERIFY(model.data(small, DownloadListModel::FitTextRole).toString().startsWith(QStringLiteral("Fits this computer")));
+        QCOMPARE(model.data(small, DownloadListModel::StartLabelRole).toString(), QStringLiteral("Download"));
+        const QModelIndex big = row(QStringLiteral("r1-distill-llama-70b-q4_k_m"));
+        QVERIFY(big.isValid());
+        QCOMPARE(model.data(big, DownloadListModel::MemoryFitRole).toInt(), int(MemoryFit::TooBig));
+        QVERIFY(model.data(big, DownloadListModel::FitTextRole).toString().startsWith(QStringLiteral("Too big for this computer")));
+        QCOMPARE(model.data(big, DownloadListModel::StartLabelRole).toString(), QStringLiteral("Download anyway"));
+        // The need counts the KV cache too: more than the file alone.
+        QVERIFY(model.data(small, DownloadListModel::MemoryNeededRole).toDouble() > static_cast<double>(entries[0].approxSize));
+
+        // With a GPU backend, its memory is a second figure.
+        model.setMachineMemory(machine, qint64{8} << 30);
+        QVERIFY(model.data(small, DownloadListModel::FitTextRole).toString().contains(QStringLiteral("Fits the GPU")));
+
+        DownloadItem failed;
+        failed.entry = entries[0];
+        failed.state = DownloadItem::Failed;
+        failed.received = 1000;
+        model.update(failed);
+        QCOMPARE(model.data(small, DownloadListModel::StartLabelRole).toString(), QStringLiteral("Resume"));
+        failed.received = 0;
+        model.update(failed);
+        QCOMPARE(model.data(small, DownloadListModel::StartLabelRole).toString(), QStringLiteral("Retry"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDownload)

@@ -134,6 +134,19 @@ private slots:
         QCOMPARE(f.role(lmModel, ModelListModel::RemovableRole).toBool(), false);
         f.library.remove(lmModel);
         QCOMPARE(f.library.models()->rowCount(), 3);
+
+        // Asked again (the button): nothing new is said as such, and nothing at all is said too.
+        f.library.discover(roots);
+        QVERIFY(waitIdle(f.library));
+        QVERIFY2(f.library.message().startsWith(QStringLiteral("No new models")), qPrintable(f.library.message()));
+        DiscoveryRoots empty;
+        empty.ollama = empty.huggingFace = f.dir.filePath("none");
+        empty.lmStudio = {f.dir.filePath("none-either")};
+        f.library.discover(empty);
+        QVERIFY(waitIdle(f.library));
+        QVERIFY2(f.library.message().contains(QStringLiteral("No GGUF models found")) &&
+                     f.library.message().contains(QStringLiteral("none-either")),
+                 qPrintable(f.library.message()));
         for (const LibraryEntry& e : f.store.entries()) QVERIFY(e.path != lmModel);
 
         f.library.remove(folder + "/a.gguf");

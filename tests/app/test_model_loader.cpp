@@ -66,7 +66,8 @@ private slots:
         QVERIFY(!path.isEmpty());
         f.loader.setReadChunkBytes(64 << 10);
         ModelSettings custom = f.modelSettings.settings(path);
-        custom.threads = 1;  // a count the user chose (not the default 2) reaches the engine as is
+        QCOMPARE(custom.threads, 1);  // a tiny model's default, what the engine would pick itself
+        custom.threads = 2;           // the count in the model's settings reaches the engine as is
         f.modelSettings.setSettings(path, custom);
         QSignalSpy ready(&f.loader, &ModelLoader::modelReady);
         QList<double> progress;
@@ -85,7 +86,7 @@ private slots:
         QCOMPARE(f.loader.contextLength(), 2048);
         QCOMPARE(f.loader.activePath(), path);
         QCOMPARE(f.loader.activeName(), QStringLiteral("tiny.gguf"));
-        QVERIFY2(f.loader.backendText().contains("CPU") && f.loader.backendText().contains("1 thread)"),
+        QVERIFY2(f.loader.backendText().contains("CPU") && f.loader.backendText().contains("2 threads)"),
                  qPrintable(f.loader.backendText()));  // the model's thread setting reached the engine
         QVERIFY(f.role(path, ModelListModel::IsLoadedRole).toBool());
         QVERIFY(!progress.isEmpty());

@@ -37,6 +37,26 @@ private slots:
         QCOMPARE(p.top_p, 0.95f);
     }
 
+    // The thread count the settings show is the one the engine gets: a tiny model (the demo)
+    // defaults to one thread, as the engine itself would pick, others to the physical cores.
+    void threadDefaultFollowsTheModelsSize() {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath("s.ini"), QSettings::IniFormat);
+        ModelSettingsStore store(&settings, 6);
+        const QString tiny = dir.filePath("tiny.gguf");
+        QVERIFY(ponder::test::writeTinyModel(tiny, {}));
+        QCOMPARE(store.defaultThreadsFor(tiny), 1);
+        QCOMPARE(store.settings(tiny).threads, 1);
+        QCOMPARE(store.defaultThreadsFor(dir.filePath("absent.gguf")), 6);
+        ModelSettings s = store.settings(tiny);
+        s.threads = 3;
+        store.setSettings(tiny, s);
+        QCOMPARE(store.settings(tiny).threads, 3);
+        QVERIFY(!(store.settings(tiny) == store.defaults(tiny)));
+        store.reset(tiny);
+        QCOMPARE(store.settings(tiny), store.defaults(tiny));
+    }
+
     void keptPerModelAndClamped() {
         QTemporaryDir dir;
         const QString file = dir.filePath("s.ini");

@@ -74,6 +74,7 @@ private slots:
         QVERIFY(!labId.isEmpty());
 
         QQmlApplicationEngine engine;
+        ponder::app::AppRoot::prepareQmlEngine(engine);
         engine.setInitialProperties(root.qmlProperties());
         engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
         QCOMPARE(engine.rootObjects().size(), 1);
@@ -168,6 +169,7 @@ private slots:
         QTRY_VERIFY(root.chat()->isRemote());
 
         QQmlApplicationEngine engine;
+        ponder::app::AppRoot::prepareQmlEngine(engine);
         engine.setInitialProperties(root.qmlProperties());
         engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
         auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().value(0));

@@ -112,6 +112,7 @@ int main(int argc, char* argv[]) {
         return 1;
     }
     QQmlApplicationEngine engine;
+    ponder::app::AppRoot::prepareQmlEngine(engine);
     engine.setInitialProperties(root.qmlProperties());
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
     auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().value(0));
