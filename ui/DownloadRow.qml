@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Ponder.Core
 
 // One catalogue entry: what it is, how big, its download's progress, and the actions it allows.
-Frame {
+Card {
     id: row
 
     required property DownloadManager downloads
@@ -27,6 +27,9 @@ Frame {
     required property bool canPause
     required property bool canResume
     required property bool canCancel
+    required property string startLabel
+    required property int memoryFit       // ModelListModel.Fits / Tight / TooBig, -1 unknown
+    required property string fitText
 
     function size(bytes) { return Qt.locale().formattedDataSize(bytes, 1) }
     function duration(seconds) {
@@ -52,14 +55,23 @@ Frame {
             }
             Label {
                 text: row.sizeIsApproximate ? qsTr("about %1").arg(row.size(row.total)) : row.size(row.total)
-                opacity: 0.8
+                color: Theme.mutedText
             }
         }
         Label {
             text: row.license.length > 0 ? qsTr("%1 parameters · license: %2").arg(row.parameters).arg(row.license)
                                          : qsTr("%1 parameters").arg(row.parameters)
-            opacity: 0.7
-            font.pointSize: row.font.pointSize * 0.9
+            color: Theme.mutedText
+            font.pixelSize: Theme.smallPixelSize
+        }
+        Label {
+            objectName: "fitText"
+            Layout.fillWidth: true
+            visible: row.fitText.length > 0 && row.downloadState !== DownloadListModel.Done
+            text: row.fitText
+            wrapMode: Text.WordWrap
+            color: row.memoryFit === ModelListModel.TooBig ? Theme.error
+                 : row.memoryFit === ModelListModel.Tight ? Theme.warning : Theme.mutedText
         }
         ProgressBar {
             Layout.fillWidth: true
@@ -95,33 +107,36 @@ Frame {
             visible: row.error.length > 0
             text: row.error
             wrapMode: Text.WordWrap
-            color: "#c62828"
+            color: Theme.error
             Accessible.role: Accessible.AlertMessage
             Accessible.name: text
         }
         RowLayout {
             Layout.alignment: Qt.AlignRight
-            Button {
+            OutlineButton {
                 visible: row.canStart
-                text: row.downloadState === DownloadListModel.Failed ? qsTr("Retry") : qsTr("Download")
-                highlighted: true
+                objectName: "startDownload"
+                text: row.startLabel
+                // A model too big for this computer can still be downloaded, but is not the
+                // suggested action.
+                highlighted: row.memoryFit !== ModelListModel.TooBig
                 onClicked: row.downloads.start(row.catalogueId)
                 Accessible.name: qsTr("Download %1 %2").arg(row.name).arg(row.quantization)
             }
-            Button {
+            OutlineButton {
                 visible: row.canPause
                 text: qsTr("Pause")
                 onClicked: row.downloads.pause(row.catalogueId)
                 Accessible.name: qsTr("Pause downloading %1").arg(row.name)
             }
-            Button {
+            OutlineButton {
                 visible: row.canResume
                 text: qsTr("Resume")
                 highlighted: true
                 onClicked: row.downloads.resume(row.catalogueId)
                 Accessible.name: qsTr("Resume downloading %1").arg(row.name)
             }
-            Button {
+            OutlineButton {
                 visible: row.canCancel
                 text: qsTr("Cancel")
                 onClicked: row.downloads.cancel(row.catalogueId)

@@ -4,8 +4,9 @@ import QtQuick.Controls.Material
 import QtQuick.Layouts
 import Ponder.Core
 
-// The window: header (active model, pages), the conversation sidebar, and the chat or the models
-// page. Every object comes from main.cpp; this file only lays them out and binds shortcuts.
+// The window: header (where answers come from, pages), the conversation sidebar, and the chat,
+// models or providers page. Every object comes from main.cpp; this file only lays them out, feeds
+// the theme, and binds shortcuts. The look is decided in docs/design.md.
 ApplicationWindow {
     id: window
 
@@ -24,20 +25,31 @@ ApplicationWindow {
     minimumHeight: 480
     visible: true
     title: chat.title.length ? qsTr("%1 — Ponder").arg(chat.title) : qsTr("Ponder")
+    color: Theme.background
 
-    Material.theme: settings.theme === "dark" ? Material.Dark : settings.theme === "light" ? Material.Light : Material.System
-    Material.accent: Material.Teal
-    Material.primary: "#0f4c5c"
-    font.pointSize: settings.fontSize > 0 ? settings.fontSize : Qt.application.font.pointSize
-    // Plain Qt Quick items (the chat's TextEdits, bubbles, panels) read `palette`; feed it the
-    // Material theme's colours so light and dark both read well.
-    palette.text: Material.foreground
-    palette.windowText: Material.foreground
-    palette.base: Material.theme === Material.Dark ? "#262626" : "#ffffff"
-    palette.alternateBase: Material.theme === Material.Dark ? "#383838" : "#f4f4f2"
-    palette.window: Material.background
-    palette.mid: Material.theme === Material.Dark ? "#555555" : "#cccccc"
-    palette.highlight: Material.accent
+    // The theme follows the settings; Material's own colours follow the theme.
+    Binding { target: Theme; property: "dark"; value: window.settings.darkTheme }
+    Binding { target: Theme; property: "fontPoints"; value: window.settings.fontSize }
+    Material.theme: Theme.dark ? Material.Dark : Material.Light
+    Material.accent: Theme.accent
+    Material.primary: Theme.accent
+    Material.background: Theme.background
+    Material.foreground: Theme.text
+    font.pixelSize: Theme.uiPixelSize
+    // Material writes button text in capitals; sentence case reads calmer (docs/design.md).
+    font.capitalization: Font.MixedCase
+    // Plain Qt Quick items (TextEdits, plain Rectangles) read `palette`.
+    palette.text: Theme.text
+    palette.windowText: Theme.text
+    palette.buttonText: Theme.text
+    palette.base: Theme.background
+    palette.alternateBase: Theme.surface
+    palette.window: Theme.background
+    palette.mid: Theme.border
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.onAccent
+    palette.link: Theme.link
+    palette.placeholderText: Theme.mutedText
 
     onClosing: {
         settings.setValue("windowWidth", width)
@@ -46,60 +58,33 @@ ApplicationWindow {
 
     property string page: "chat"
 
-    header: ToolBar {
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: 8
-            anchors.rightMargin: 8
-            ToolButton {
-                text: sidebar.visible ? "⟨" : "☰"
-                onClicked: sidebar.visible = !sidebar.visible
-                Accessible.name: sidebar.visible ? qsTr("Hide conversations") : qsTr("Show conversations")
-            }
-            Label {
-                text: qsTr("Ponder")
-                font.bold: true
-                font.pointSize: window.font.pointSize * 1.15
-            }
-            Item { Layout.fillWidth: true }
-            ModelPickerButton {
-                Layout.maximumWidth: window.width * 0.45
-                chat: window.chat
-                picker: window.picker
-                onManageProvidersRequested: window.page = "providers"
-            }
-            ToolButton {
-                text: window.page === "models" ? qsTr("Chat") : qsTr("Models")
-                onClicked: window.page = window.page === "models" ? "chat" : "models"
-                Accessible.name: window.page === "models" ? qsTr("Back to chat") : qsTr("Models")
-            }
-            ToolButton {
-                text: window.page === "providers" ? qsTr("Chat") : qsTr("Providers")
-                onClicked: window.page = window.page === "providers" ? "chat" : "providers"
-                Accessible.name: window.page === "providers" ? qsTr("Back to chat") : qsTr("Remote providers")
-            }
-            ToolButton {
-                text: qsTr("Settings")
-                onClicked: settingsDialog.open()
-                Accessible.name: qsTr("Settings")
-            }
-            ToolButton {
-                text: "?"
-                onClicked: helpSheet.open()
-                Accessible.name: qsTr("Keyboard shortcuts")
-            }
-        }
+    header: AppHeader {
+        chat: window.chat
+        picker: window.picker
+        page: window.page
+        sidebarVisible: sidebar.visible
+        onPageRequested: target => window.page = target
+        onSidebarToggled: sidebar.visible = !sidebar.visible
+        onSettingsRequested: settingsDialog.open()
+        onHelpRequested: helpSheet.open()
+        onManageProvidersRequested: window.page = "providers"
     }
 
     SplitView {
         anchors.fill: parent
+        handle: Rectangle {
+            implicitWidth: 1
+            color: Theme.border
+        }
         Sidebar {
             id: sidebar
-            SplitView.preferredWidth: 280
+            SplitView.preferredWidth: 270
             SplitView.minimumWidth: 200
+            SplitView.maximumWidth: 420
             chat: window.chat
             conversations: window.conversations
             onExportRequested: (conversationId, format) => exportDialog.openFor(conversationId, format)
+            onConversationChosen: chatView.focusComposer()
         }
         StackLayout {
             SplitView.fillWidth: true
@@ -108,6 +93,7 @@ ApplicationWindow {
                 id: chatView
                 chat: window.chat
                 sendWithCtrlEnter: window.settings.sendWithCtrlEnter
+                tabInsertsTab: window.settings.tabInsertsTab
             }
             ModelsPage {
                 library: window.library
@@ -144,11 +130,20 @@ ApplicationWindow {
 
     Popup {
         id: toast
+        objectName: "toast"
         property string message
+        // At the top, under the header: down below it would cover the composer.
         x: (window.width - width) / 2
-        y: window.height - height - 90
-        padding: 10
-        Label { text: toast.message; wrapMode: Text.Wrap; width: Math.min(implicitWidth, window.width * 0.7) }
+        y: 12
+        padding: 12
+        closePolicy: Popup.CloseOnEscape
+        background: Rectangle { radius: 10; color: Theme.dialog; border.color: Theme.border }
+        Label {
+            text: toast.message
+            color: Theme.text
+            wrapMode: Text.Wrap
+            width: Math.min(implicitWidth, window.width * 0.7)
+        }
         Timer { id: toastTimer; interval: 4000; onTriggered: toast.close() }
         function show(text) { message = text; open(); toastTimer.restart() }
     }
@@ -165,6 +160,16 @@ ApplicationWindow {
         }
     }
 
+    UndoBar {
+        objectName: "undoBar"
+        chat: window.chat
+        parent: Overlay.overlay
+        z: 10
+        x: (window.width - width) / 2
+        y: (window.header ? window.header.height : 0) + 12
+    }
+    FocusRing { window: window }
+
     Shortcut { sequence: StandardKey.New; onActivated: { window.page = "chat"; window.chat.newConversation(); chatView.focusComposer() } }
     Shortcut { sequence: StandardKey.Find; onActivated: { sidebar.visible = true; sidebar.focusSearch() } }
     Shortcut { sequence: "Esc"; enabled: window.chat.generating; onActivated: window.chat.stop() }
@@ -173,6 +178,12 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+,"; onActivated: settingsDialog.open() }
     Shortcut { sequence: "F1"; onActivated: helpSheet.open() }
     Shortcut { sequence: StandardKey.Quit; onActivated: window.close() }
+    Shortcut { sequences: [StandardKey.Undo]; enabled: window.chat.pendingDeletion.active; onActivated: window.chat.undoDelete() }
+    Shortcut { sequence: "Shift+Esc"; onActivated: { window.page = "chat"; chatView.focusComposer() } }
+    Shortcut { sequence: "Ctrl+Shift+S"; onActivated: sidebar.visible = !sidebar.visible }
+    Shortcut { sequence: "Ctrl+PgDown"; onActivated: sidebar.openNext(1) }
+    Shortcut { sequence: "Ctrl+PgUp"; onActivated: sidebar.openNext(-1) }
+    Shortcut { sequence: "Ctrl+L"; onActivated: { sidebar.visible = true; sidebar.focusList() } }
 
     Component.onCompleted: chatView.focusComposer()
 }

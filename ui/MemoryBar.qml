@@ -14,8 +14,8 @@ Control {
     required property int fit          // ModelListModel.Fits / Tight / TooBig
 
     readonly property real scale: Math.max(total, needed, 1)
-    readonly property color fillColor: fit === ModelListModel.Fits ? "#2e7d32"
-                                     : fit === ModelListModel.Tight ? "#ef8f00" : "#c62828"
+    readonly property color fillColor: fit === ModelListModel.Fits ? Theme.success
+                                     : fit === ModelListModel.Tight ? Theme.warning : Theme.error
 
     readonly property string text: fit === ModelListModel.Fits
         ? qsTr("Needs %1 of memory; %2 free of %3").arg(size(needed)).arg(size(available)).arg(size(total))
@@ -35,7 +35,7 @@ Control {
             Layout.fillWidth: true
             implicitHeight: 8
             radius: 4
-            color: bar.palette.mid
+            color: Theme.border
 
             Rectangle {
                 width: parent.width * Math.min(bar.needed / bar.scale, 1)
@@ -48,15 +48,15 @@ Control {
                 y: -2
                 width: 2
                 height: parent.height + 4
-                color: bar.palette.text
+                color: Theme.text
                 visible: bar.available > 0
             }
         }
         Label {
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
-            font.pointSize: bar.font.pointSize * 0.9
-            color: bar.fit === ModelListModel.Fits ? bar.palette.text : bar.fillColor
+            font.pixelSize: Theme.smallPixelSize
+            color: bar.fit === ModelListModel.Fits ? Theme.text : bar.fillColor
             text: bar.text
         }
     }

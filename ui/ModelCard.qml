@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Ponder.Core
 
 // One local model: what it is, whether it fits, what is wrong with it, and what can be done.
-Frame {
+Card {
     id: card
 
     required property ModelLoader loader
@@ -23,6 +23,8 @@ Frame {
     required property string source
     required property string error
     required property bool isLoaded
+    required property bool inUse
+    required property string badge
     required property bool reading
     required property bool removable
     required property bool canLoad
@@ -47,17 +49,24 @@ Frame {
                 elide: Text.ElideMiddle
             }
             Label {
-                text: card.isLoaded ? qsTr("Active") : card.source
+                objectName: "modelBadge"
+                text: card.badge
+                color: Theme.text
+                font.pixelSize: Theme.smallPixelSize
                 padding: 3
                 leftPadding: 8
                 rightPadding: 8
-                background: Rectangle { radius: 8; color: card.isLoaded ? "#2e7d32" : card.palette.mid; opacity: 0.35 }
+                background: Rectangle {
+                    radius: 8
+                    color: card.inUse ? Theme.selected : Theme.hover
+                    border.color: card.inUse ? Theme.accentText : "transparent"
+                }
             }
         }
         Label {
             Layout.fillWidth: true
             visible: !card.reading
-            opacity: 0.8
+            color: Theme.mutedText
             elide: Text.ElideRight
             text: {
                 let parts = []
@@ -72,7 +81,7 @@ Frame {
         Label {
             visible: card.reading
             text: qsTr("Reading the model's header…")
-            opacity: 0.7
+            color: Theme.mutedText
         }
         MemoryBar {
             Layout.fillWidth: true
@@ -87,7 +96,7 @@ Frame {
             visible: card.error.length > 0
             text: card.error
             wrapMode: Text.WordWrap
-            color: "#c62828"
+            color: Theme.error
             Accessible.role: Accessible.AlertMessage
             Accessible.name: text
         }
@@ -104,16 +113,16 @@ Frame {
                 Layout.fillWidth: true
                 text: card.path
                 elide: Text.ElideMiddle
-                opacity: 0.55
-                font.pointSize: card.font.pointSize * 0.85
+                color: Theme.mutedText
+                font.pixelSize: Theme.smallPixelSize
             }
-            Button {
+            OutlineButton {
                 visible: card.isLoading
                 text: qsTr("Cancel")
                 onClicked: card.loader.cancel()
                 Accessible.name: qsTr("Cancel loading %1").arg(card.name)
             }
-            Button {
+            OutlineButton {
                 visible: !card.isLoading
                 enabled: card.isLoaded || card.canLoad
                 text: card.isLoaded ? qsTr("Unload") : qsTr("Load")
@@ -121,13 +130,13 @@ Frame {
                 onClicked: card.isLoaded ? card.loader.unload() : card.loader.load(card.path)
                 Accessible.name: card.isLoaded ? qsTr("Unload %1").arg(card.name) : qsTr("Load %1").arg(card.name)
             }
-            Button {
+            OutlineButton {
                 text: qsTr("Settings…")
                 enabled: !card.reading
                 onClicked: card.settingsRequested(card.path, card.name)
                 Accessible.name: qsTr("Settings of %1").arg(card.name)
             }
-            Button {
+            OutlineButton {
                 visible: card.removable
                 text: qsTr("Remove")
                 onClicked: card.removeRequested(card.path)

@@ -99,6 +99,7 @@ GridLayout {
             Layout.preferredHeight: 80
             wrapMode: TextEdit.Wrap
             text: editor.systemPrompt
+            placeholderTextColor: Theme.mutedText
             placeholderText: qsTr("None (recommended for R1)")
             onEditingFinished: editor.systemPrompt = text
             Accessible.name: qsTr("System prompt")
@@ -106,7 +107,7 @@ GridLayout {
         Label {
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
-            opacity: 0.7
+            color: Theme.mutedText
             text: qsTr("DeepSeek recommends no system prompt for R1 models: any text here is put at the start of your first message instead.")
         }
     }
@@ -115,10 +116,10 @@ GridLayout {
         Layout.columnSpan: 2
         Layout.fillWidth: true
         wrapMode: Text.WordWrap
-        opacity: 0.7
+        color: Theme.mutedText
         text: qsTr("Defaults follow DeepSeek's advice for R1: temperature 0.6, top-p 0.95, no system prompt. The context length sets how much memory the conversation takes (see the model's memory bar).")
     }
-    Button {
+    OutlineButton {
         Layout.columnSpan: 2
         Layout.alignment: Qt.AlignRight
         enabled: !editor.isDefault

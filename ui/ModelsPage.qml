@@ -30,18 +30,25 @@ Page {
         mode: "folder"
         onChosen: urls => page.library.scanFolderUrl(urls[0])
     }
-    Dialog {
+    PonderDialog {
         id: settingsDialog
+        objectName: "modelSettingsDialog"
         property string modelPath
         property string modelName
         title: qsTr("Settings for %1").arg(modelName)
-        anchors.centerIn: parent
-        width: Math.min(page.width * 0.9, 560)
-        modal: true
+        width: Math.min(parent ? parent.width - 48 : 560, 560)
         standardButtons: Dialog.Close
-        contentItem: ModelSettingsForm {
-            library: page.library
-            modelPath: settingsDialog.modelPath
+        // Taller than a small window: the form scrolls inside the dialog.
+        height: parent ? Math.min(implicitHeight, parent.height - 48) : implicitHeight
+        contentItem: ScrollView {
+            id: settingsScroll
+            contentWidth: availableWidth
+            clip: true
+            ModelSettingsForm {
+                width: settingsScroll.availableWidth
+                library: page.library
+                modelPath: settingsDialog.modelPath
+            }
         }
     }
 
@@ -65,7 +72,7 @@ Page {
             spacing: 12
 
             // --- the active model -------------------------------------------------------------
-            Frame {
+            Card {
                 Layout.fillWidth: true
                 Layout.margins: 12
                 Layout.bottomMargin: 0
@@ -75,7 +82,7 @@ Page {
                         Layout.fillWidth: true
                         wrapMode: Text.WordWrap
                         text: page.loader.statusText
-                        color: page.loader.state === ModelLoader.Error ? "#c62828" : page.palette.text
+                        color: page.loader.state === ModelLoader.Error ? Theme.error : Theme.text
                         Accessible.name: text
                     }
                     BusyIndicator {
@@ -93,19 +100,19 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
-                Button {
+                OutlineButton {
                     text: qsTr("Add model…")
                     onClicked: fileDialog.open()
                     Accessible.name: qsTr("Add GGUF model files")
                 }
-                Button {
+                OutlineButton {
                     text: qsTr("Scan folder…")
                     onClicked: folderDialog.open()
                     Accessible.name: qsTr("Scan a folder for GGUF models")
                 }
-                Button {
+                OutlineButton {
                     text: qsTr("Find models from other apps")
-                    onClicked: page.library.discoverOtherTools()
+                    onClicked: page.library.discoverOtherTools(true)
                     Accessible.name: qsTr("Find models downloaded by Ollama, LM Studio or Hugging Face")
                     ToolTip.visible: hovered
                     ToolTip.text: qsTr("Looks in Ollama's, LM Studio's and the Hugging Face cache's folders. Files are used where they are, never copied.")
@@ -117,7 +124,7 @@ Page {
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
                 wrapMode: Text.WordWrap
-                opacity: 0.8
+                color: Theme.mutedText
                 text: page.library.message.length > 0 ? page.library.message
                                                       : qsTr("Tip: drop .gguf files anywhere on this page to add them.")
                 Accessible.role: Accessible.StaticText
@@ -129,13 +136,13 @@ Page {
                 Layout.leftMargin: 12
                 text: qsTr("On this computer")
                 font.bold: true
-                font.pointSize: page.font.pointSize * 1.15
+                font.pixelSize: Theme.bodyPixelSize + 3
             }
             Label {
                 Layout.leftMargin: 12
                 visible: page.library.models.count === 0 && !page.library.busy
                 text: qsTr("No models yet. Add a .gguf file, scan a folder, or download one below.")
-                opacity: 0.7
+                color: Theme.mutedText
             }
             Repeater {
                 model: page.library.models
@@ -159,14 +166,14 @@ Page {
                 Layout.topMargin: 12
                 text: qsTr("Download")
                 font.bold: true
-                font.pointSize: page.font.pointSize * 1.15
+                font.pixelSize: Theme.bodyPixelSize + 3
             }
             Label {
                 Layout.fillWidth: true
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
                 wrapMode: Text.WordWrap
-                opacity: 0.8
+                color: Theme.mutedText
                 text: page.downloads.catalogueError.length > 0
                       ? qsTr("The download catalogue could not be read: %1").arg(page.downloads.catalogueError)
                       : qsTr("GGUF builds of DeepSeek's R1 distills from Hugging Face, saved to %1. Each file's SHA-256 is checked before it can be used; where no checksum is published, the page says so.").arg(page.downloads.modelsDir)
@@ -193,7 +200,7 @@ Page {
         Label {
             anchors.centerIn: parent
             text: qsTr("Drop .gguf files to add them")
-            font.pointSize: page.font.pointSize * 1.5
+            font.pixelSize: Theme.titlePixelSize
         }
     }
 }

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder.Core
 
 // Shown instead of the app when the conversation database cannot be opened. Nothing has been
 // changed; a damaged file can be moved aside (never deleted) so Ponder starts with a fresh one.
@@ -23,7 +24,7 @@ ApplicationWindow {
         Label {
             text: qsTr("Ponder cannot open its conversations")
             font.bold: true
-            font.pointSize: Qt.application.font.pointSize * 1.3
+            font.pixelSize: Theme.titlePixelSize
         }
         Label {
             Layout.fillWidth: true
@@ -34,14 +35,14 @@ ApplicationWindow {
             visible: window.canMoveAside
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            opacity: 0.8
+            color: Theme.mutedText
             text: qsTr("The file looks damaged. Ponder can move it aside (it is kept, renamed, with its journal files) and start with an empty database next time.")
         }
         Item { Layout.fillHeight: true }
         RowLayout {
             Layout.alignment: Qt.AlignRight
-            Button { text: qsTr("Quit"); onClicked: Qt.quit() }
-            Button {
+            OutlineButton { text: qsTr("Quit"); onClicked: Qt.quit() }
+            OutlineButton {
                 visible: window.canMoveAside
                 highlighted: true
                 text: qsTr("Move it aside")

@@ -1,38 +1,59 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
-// The active branch of the open conversation and the composer. The list follows new text while
-// the user is at the bottom and stays put once they scroll up to read.
+// The active branch of the open conversation and the composer, in one centred reading column
+// (Theme.readingWidth). The list follows new text while the user is at the bottom and stays put
+// once they scroll up to read. Keyboard: Up/Down move between messages, Tab reaches the current
+// message's actions, Shift+Esc returns to the composer.
 Page {
     id: page
 
     required property ChatController chat
     property bool sendWithCtrlEnter: false
+    property bool tabInsertsTab: false
     function focusComposer() { composer.focusInput() }
+
+    background: Rectangle { color: Theme.background }
 
     ListView {
         id: list
         objectName: "messageList"
         anchors.fill: parent
-        anchors.bottomMargin: 4
         model: page.chat.messages
         clip: true
-        spacing: 2
+        spacing: 4
         reuseItems: false
         boundsBehavior: Flickable.StopAtBounds
+        // Space above the first and below the last message (not top/bottomMargin, which keep
+        // atYEnd false at the very end, so the scroll-down button never went away).
+        header: Item { width: 1; height: 16 }
+        footer: Item { width: 1; height: 16 }
         ScrollBar.vertical: ScrollBar {}
         property bool followBottom: true
+        // The message list is one stop in the Tab order; arrows move between messages.
+        activeFocusOnTab: count > 0
+        keyNavigationEnabled: true
+        highlightFollowsCurrentItem: false
+        currentIndex: -1
+        Accessible.role: Accessible.List
+        Accessible.name: qsTr("Messages")
+        onActiveFocusChanged: if (activeFocus && currentIndex < 0) currentIndex = count - 1
 
-        delegate: MessageDelegate { chat: page.chat }
+        delegate: MessageDelegate {
+            chat: page.chat
+            sendWithCtrlEnter: page.sendWithCtrlEnter
+            tabInsertsTab: page.tabInsertsTab
+        }
 
         onMovementEnded: followBottom = atYEnd
         onContentHeightChanged: if (followBottom) Qt.callLater(positionViewAtEnd)
         onCountChanged: if (followBottom) Qt.callLater(positionViewAtEnd)
         Connections {
             target: page.chat
-            function onConversationOpened() { list.followBottom = true; Qt.callLater(list.positionViewAtEnd) }
+            function onConversationOpened() { list.currentIndex = -1; list.followBottom = true; Qt.callLater(list.positionViewAtEnd) }
             function onMessageSent() { list.followBottom = true; Qt.callLater(list.positionViewAtEnd) }
         }
 
@@ -40,15 +61,17 @@ Page {
         ColumnLayout {
             anchors.centerIn: parent
             visible: list.count === 0
-            width: Math.min(parent.width - 40, 520)
-            spacing: 12
+            width: Math.min(parent.width - 48, 560)
+            spacing: 16
             Label {
-                Layout.alignment: Qt.AlignHCenter
+                objectName: "emptyTitle"
+                Layout.fillWidth: true
                 text: page.chat.modelReady ? qsTr("Ask %1 something").arg(page.chat.modelName) : qsTr("No model is loaded")
-                font.pointSize: Qt.application.font.pointSize * 1.6
+                font.pixelSize: Theme.titlePixelSize
+                font.weight: Font.DemiBold
+                color: Theme.text
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
-                Layout.fillWidth: true
             }
             Flow {
                 Layout.fillWidth: true
@@ -56,10 +79,9 @@ Page {
                 visible: page.chat.canSend
                 Repeater {
                     model: page.chat.suggestions
-                    delegate: Button {
+                    delegate: SuggestionChip {
                         required property string modelData
                         text: modelData
-                        flat: true
                         onClicked: page.chat.send(modelData)
                     }
                 }
@@ -67,30 +89,38 @@ Page {
         }
     }
 
-    RoundButton {
+    IconButton {
+        objectName: "scrollToEnd"
         visible: !list.atYEnd && list.count > 0
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         anchors.margins: 16
-        text: "↓"
+        iconName: "arrow-down"
+        text: qsTr("Scroll to the latest message")
+        background: Rectangle { radius: width / 2; color: Theme.surface; border.color: Theme.border }
         onClicked: { list.followBottom = true; list.positionViewAtEnd() }
-        Accessible.name: qsTr("Scroll to the latest message")
     }
 
     footer: ColumnLayout {
         spacing: 0
-        Pane {
+        Rectangle {
+            objectName: "contextFullBanner"
             visible: page.chat.contextFull
             Layout.fillWidth: true
+            implicitHeight: contextRow.implicitHeight + 20
+            color: Theme.surface
             RowLayout {
+                id: contextRow
                 anchors.fill: parent
+                anchors.margins: 10
                 Label {
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
+                    color: Theme.text
                     text: qsTr("This conversation has filled the model's context. Start a new chat, or drop the oldest turns to continue (they stay saved, they are only no longer sent to the model).")
                 }
-                Button { text: qsTr("New chat"); onClicked: page.chat.newConversation() }
-                Button { text: qsTr("Drop oldest turns"); onClicked: page.chat.dropOldestTurns() }
+                OutlineButton { text: qsTr("New chat"); onClicked: page.chat.newConversation() }
+                OutlineButton { text: qsTr("Drop oldest turns"); onClicked: page.chat.dropOldestTurns() }
             }
         }
         Composer {
@@ -98,6 +128,7 @@ Page {
             Layout.fillWidth: true
             chat: page.chat
             sendWithCtrlEnter: page.sendWithCtrlEnter
+            tabInsertsTab: page.tabInsertsTab
         }
     }
 }

@@ -1,11 +1,13 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
-// One message of the active branch. User messages sit right; assistant messages carry the
-// thinking panel, the answer (Markdown prose and code blocks), a highlighted \boxed answer, a
-// stats line and actions. All decisions (can regenerate, sibling paging) come from the model.
+// One message of the active branch, in the centred reading column. User messages sit right in a
+// bubble; assistant messages carry the thinking panel, the answer (rich text and code blocks made
+// in C++: chat/answer_html), a highlighted \boxed answer, the stats and the actions. All decisions
+// (can regenerate, sibling paging, labels) come from the model and the controller.
 Item {
     id: root
 
@@ -18,6 +20,7 @@ Item {
     required property bool thinking
     required property real thinkingSeconds
     required property double thinkingStartedAt
+    required property string thinkingLabel
     required property bool reasoningExpanded
     required property bool reasoningVisible
     required property string state
@@ -29,63 +32,87 @@ Item {
     required property bool streaming
 
     required property ChatController chat
-    property real contentWidth: width
+    property bool sendWithCtrlEnter: false
+    property bool tabInsertsTab: false
     property bool editing: false
 
     readonly property bool isUser: role === "user"
+    // The message the list's keyboard cursor is on (Up/Down while the list itself has focus, not
+    // one of the messages' buttons or the editor inside it).
+    readonly property bool keyboardCurrent: ListView.isCurrentItem && ListView.view !== null
+                                            && Window.activeFocusItem === ListView.view
+    // Only the list's current message is in the Tab order (Up/Down choose it), so Tab goes from
+    // the list to that message's buttons and on to the composer, not through every message.
+    readonly property bool tabbable: ListView.view === null || ListView.isCurrentItem
+    readonly property real columnWidth: Math.max(200, Math.min(Theme.readingWidth, width - 48))
+
     width: ListView.view ? ListView.view.width : 400
-    implicitHeight: column.implicitHeight + 16
+    implicitHeight: column.implicitHeight + 8
+
+    function startEditing() {
+        editor.text = root.content
+        root.editing = true
+        editor.focusInput()
+    }
+
+    Accessible.role: Accessible.ListItem
+    Accessible.name: isUser ? qsTr("You: %1").arg(content) : qsTr("Answer")
+
+    // The keyboard cursor of the message list.
+    Rectangle {
+        objectName: "messageCursor"
+        visible: root.keyboardCurrent
+        x: column.x - 8
+        width: column.width + 16
+        height: parent.height
+        radius: Theme.radius
+        color: "transparent"
+        border.width: 2
+        border.color: Theme.accentText
+    }
 
     ColumnLayout {
         id: column
-        x: root.isUser ? root.width - width - 12 : 12
-        y: 8
-        width: root.isUser ? Math.min(root.width * 0.78, Math.max(userText.implicitWidth + 28, 160))
-                           : Math.min(root.width - 24, 860)
-        spacing: 6
+        x: Math.round((root.width - width) / 2)
+        y: 4
+        width: root.columnWidth
+        spacing: 8
 
         // --- user message
         Rectangle {
+            objectName: "userBubble"
             visible: root.isUser && !root.editing
-            Layout.fillWidth: true
+            Layout.alignment: Qt.AlignRight
+            Layout.preferredWidth: Math.min(userText.implicitWidth + 32, column.width * 0.85)
             implicitHeight: userText.implicitHeight + 20
-            radius: 10
-            color: Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.16)
+            radius: 16
+            color: Theme.userBubble
             TextEdit {
                 id: userText
-                x: 12; y: 10
-                width: parent.width - 24
+                x: 16; y: 10
+                width: parent.width - 32
                 text: root.content
                 textFormat: TextEdit.PlainText
                 wrapMode: TextEdit.Wrap
                 readOnly: true
                 selectByMouse: true
-                color: palette.text
+                color: Theme.text
+                selectionColor: Theme.accent
+                selectedTextColor: Theme.onAccent
+                font.pixelSize: Theme.bodyPixelSize
                 Accessible.name: qsTr("Your message")
             }
         }
-        ColumnLayout {
+        MessageEditor {
+            id: editor
+            objectName: "messageEditor"
             visible: root.editing
             Layout.fillWidth: true
-            TextArea {
-                id: editArea
-                objectName: "editArea"
-                Layout.fillWidth: true
-                Layout.minimumWidth: 320
-                wrapMode: TextEdit.Wrap
-                Accessible.name: qsTr("Edit message")
-                Keys.onEscapePressed: root.editing = false
-            }
-            RowLayout {
-                Layout.alignment: Qt.AlignRight
-                Button { text: qsTr("Cancel"); flat: true; onClicked: root.editing = false }
-                Button {
-                    text: qsTr("Save and send")
-                    highlighted: true
-                    enabled: editArea.text.trim().length > 0 && root.chat.canSend
-                    onClicked: { root.chat.editMessage(root.messageId, editArea.text); root.editing = false }
-                }
-            }
+            sendWithCtrlEnter: root.sendWithCtrlEnter
+            tabInsertsTab: root.tabInsertsTab
+            canSave: root.chat.canSend
+            onSaveRequested: text => { root.chat.editMessage(root.messageId, text); root.editing = false }
+            onCancelRequested: root.editing = false
         }
 
         // --- assistant message
@@ -95,9 +122,10 @@ Item {
             Layout.fillWidth: true
             reasoning: root.reasoning
             thinking: root.thinking
-            seconds: root.thinkingSeconds
+            label: root.thinkingLabel
             startedAt: root.thinkingStartedAt
             expanded: root.reasoningExpanded
+            tabbable: root.tabbable
             onToggleRequested: root.chat.toggleReasoning(root.messageId)
         }
         Repeater {
@@ -109,22 +137,29 @@ Item {
                 Component {
                     id: proseComponent
                     TextEdit {
-                        text: modelData.text
-                        textFormat: TextEdit.MarkdownText
+                        objectName: "answerText"
+                        text: modelData.html
+                        textFormat: TextEdit.RichText
                         wrapMode: TextEdit.Wrap
                         readOnly: true
                         selectByMouse: true
-                        color: palette.text
-                        onLinkActivated: (link) => Qt.openUrlExternally(link)
+                        color: Theme.text
+                        selectionColor: Theme.accent
+                        selectedTextColor: Theme.onAccent
+                        font.pixelSize: Theme.bodyPixelSize
+                        onLinkActivated: link => Qt.openUrlExternally(link)
                         Accessible.name: qsTr("Answer")
+                        HoverHandler { cursorShape: parent.hoveredLink.length > 0 ? Qt.PointingHandCursor : Qt.IBeamCursor }
                     }
                 }
                 Component {
                     id: codeComponent
                     CodeBlock {
                         code: modelData.text
+                        html: modelData.html
                         language: modelData.language
-                        onCopyRequested: (text) => root.chat.copyText(text)
+                        tabbable: root.tabbable
+                        onCopyRequested: text => root.chat.copyText(text)
                     }
                 }
             }
@@ -132,17 +167,24 @@ Item {
         Rectangle {
             objectName: "boxedAnswer"
             visible: !root.isUser && root.boxedAnswer.length > 0 && !root.streaming
-            implicitWidth: boxedLabel.implicitWidth + 20
-            implicitHeight: boxedLabel.implicitHeight + 10
-            radius: 6
-            color: Qt.rgba(0.18, 0.62, 0.36, 0.18)
-            border.color: "#2e9d5b"
+            Layout.maximumWidth: column.width
+            implicitWidth: boxedLabel.implicitWidth + 24
+            implicitHeight: boxedLabel.implicitHeight + 12
+            radius: 8
+            color: Theme.surface
+            border.color: Theme.success
+            border.width: 1.5
             Label {
                 id: boxedLabel
                 anchors.centerIn: parent
+                width: Math.min(implicitWidth, column.width - 24)
                 text: qsTr("Answer: %1").arg(root.boxedAnswer)
-                font.bold: true
+                font.pixelSize: Theme.bodyPixelSize
+                font.weight: Font.DemiBold
+                color: Theme.text
+                wrapMode: Text.Wrap
             }
+            Accessible.role: Accessible.StaticText
             Accessible.name: boxedLabel.text
         }
         Label {
@@ -150,8 +192,7 @@ Item {
             visible: root.errorText.length > 0
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            color: root.state === "error" ? "#c0392b" : palette.text
-            opacity: root.state === "error" ? 1 : 0.7
+            color: root.state === "error" ? Theme.error : Theme.mutedText
             text: root.errorText
         }
         BusyIndicator {
@@ -159,72 +200,21 @@ Item {
             running: visible
             implicitWidth: 28; implicitHeight: 28
         }
-
-        // --- actions and stats
-        RowLayout {
+        MessageActions {
             objectName: "messageActions"
-            spacing: 2
-            Layout.alignment: root.isUser ? Qt.AlignRight : Qt.AlignLeft
+            Layout.fillWidth: true
             visible: !root.streaming && !root.editing
-            opacity: hover.hovered || root.siblingCount > 1 ? 1 : 0.55
-
-            ToolButton {
-                objectName: "previousSiblingButton"
-                visible: root.siblingCount > 1
-                text: "‹"
-                enabled: root.siblingIndex > 0 && root.chat.canSwitchBranch
-                onClicked: root.chat.showSibling(root.messageId, -1)
-                Accessible.name: qsTr("Previous version")
-            }
-            Label {
-                objectName: "siblingLabel"
-                visible: root.siblingCount > 1
-                text: qsTr("%1/%2").arg(root.siblingIndex + 1).arg(root.siblingCount)
-            }
-            ToolButton {
-                objectName: "nextSiblingButton"
-                visible: root.siblingCount > 1
-                text: "›"
-                enabled: root.siblingIndex + 1 < root.siblingCount && root.chat.canSwitchBranch
-                onClicked: root.chat.showSibling(root.messageId, 1)
-                Accessible.name: qsTr("Next version")
-            }
-            ToolButton {
-                objectName: "copyMessageButton"
-                text: qsTr("Copy")
-                onClicked: root.chat.copyText(root.content)
-                Accessible.name: qsTr("Copy message")
-            }
-            ToolButton {
-                objectName: "editButton"
-                visible: root.isUser
-                text: qsTr("Edit")
-                enabled: root.chat.canSend
-                onClicked: { editArea.text = root.content; root.editing = true; editArea.forceActiveFocus() }
-                Accessible.name: qsTr("Edit message")
-            }
-            ToolButton {
-                objectName: "regenerateButton"
-                visible: !root.isUser
-                text: qsTr("Regenerate")
-                enabled: root.chat.canSend
-                onClicked: root.chat.regenerate(root.messageId)
-                Accessible.name: qsTr("Regenerate answer")
-            }
-            ToolButton {
-                objectName: "deleteButton"
-                text: qsTr("Delete")
-                enabled: !root.chat.generating
-                onClicked: root.chat.deleteMessage(root.messageId)
-                Accessible.name: qsTr("Delete message")
-            }
-            Label {
-                visible: !root.isUser && root.statsText.length > 0
-                text: root.statsText
-                opacity: 0.6
-                font.pointSize: Qt.application.font.pointSize * 0.85
-                Layout.leftMargin: 8
-            }
+            chat: root.chat
+            messageId: root.messageId
+            content: root.content
+            isUser: root.isUser
+            siblingIndex: root.siblingIndex
+            siblingCount: root.siblingCount
+            statsText: root.statsText
+            tabbable: root.tabbable
+            // Shown under the latest message, and on hover, keyboard focus or the list's cursor.
+            reveal: hover.hovered || root.keyboardCurrent || (root.ListView.view !== null && root.index === root.ListView.view.count - 1)
+            onEditRequested: root.startEditing()
         }
     }
     HoverHandler { id: hover }

@@ -1,29 +1,30 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
+import Ponder.Core
 
-// The model's chain of thought above its answer. While the model thinks: "Thinking…" with a live
-// timer and the reasoning streaming in; afterwards "Thought for N seconds", collapsed unless the
-// user opens it. The expanded state belongs to the message (the chat view keeps it), so toggling
-// never resets when text arrives.
-Pane {
+// The model's chain of thought above its answer. While the model thinks: "Thinking… N s" with a
+// live timer and the reasoning streaming in; afterwards the model's label ("Thought for 3.2
+// seconds", "Stopped after thinking for 4.0 seconds"), collapsed unless the user opens it. The
+// expanded state belongs to the message (the chat view keeps it), so toggling never resets when
+// text arrives. The header is a button: Space or Enter toggles it from the keyboard.
+Rectangle {
     id: panel
 
     required property string reasoning
     required property bool thinking          // still inside <think>
-    required property real seconds           // reasoning duration once done
+    required property string label           // once done (MessageListModel's thinkingLabel)
     required property double startedAt       // ms since epoch when thinking began (live timer)
     property bool expanded: false
+    property bool tabbable: true
     signal toggleRequested()
 
-    padding: 0
-    background: Rectangle {
-        radius: 8
-        color: palette.alternateBase
-        border.color: palette.mid
-        border.width: 1
-        opacity: 0.9
-    }
+    implicitHeight: content.implicitHeight
+    radius: Theme.radius
+    color: Theme.surface
+    border.color: Theme.border
+    clip: true
 
     property int elapsed: 0
     Timer {
@@ -34,26 +35,41 @@ Pane {
         onTriggered: panel.elapsed = Math.max(0, Math.round((Date.now() - panel.startedAt) / 1000))
     }
 
-    function headerText() {
-        if (thinking)
-            return qsTr("Thinking… %1 s").arg(elapsed)
-        const s = Math.max(1, Math.round(seconds))
-        return s === 1 ? qsTr("Thought for 1 second") : qsTr("Thought for %1 seconds").arg(s)
-    }
-
-    clip: true
-    contentItem: ColumnLayout {
+    ColumnLayout {
+        id: content
+        width: parent.width
         spacing: 0
 
-        ItemDelegate {
+        AbstractButton {
             id: header
             objectName: "thinkingHeader"
             Layout.fillWidth: true
-            text: (panel.expanded ? "▾  " : "▸  ") + panel.headerText()
-            font.italic: panel.thinking
+            focusPolicy: panel.tabbable ? Qt.StrongFocus : Qt.ClickFocus
+            padding: 10
+            leftPadding: 12
+            text: panel.thinking ? qsTr("Thinking… %1 s").arg(panel.elapsed) : panel.label
             onClicked: panel.toggleRequested()
-            Accessible.name: panel.expanded ? qsTr("Hide reasoning") : qsTr("Show reasoning")
             Accessible.role: Accessible.Button
+            Accessible.name: (panel.expanded ? qsTr("Hide reasoning: %1") : qsTr("Show reasoning: %1")).arg(text)
+            background: Rectangle {
+                radius: Theme.radius
+                color: header.hovered || header.visualFocus ? Theme.hover : "transparent"
+            }
+            contentItem: RowLayout {
+                spacing: 8
+                ThemedIcon {
+                    iconName: panel.expanded ? "chevron-down" : "chevron-right"
+                    color: Theme.mutedText
+                }
+                Label {
+                    objectName: "thinkingTitle"
+                    Layout.fillWidth: true
+                    text: header.text
+                    font.italic: panel.thinking
+                    color: Theme.mutedText
+                    elide: Text.ElideRight
+                }
+            }
         }
 
         TextEdit {
@@ -61,17 +77,18 @@ Pane {
             objectName: "thinkingBody"
             visible: panel.expanded && panel.reasoning.length > 0
             Layout.fillWidth: true
-            Layout.leftMargin: 14
-            Layout.rightMargin: 14
-            Layout.bottomMargin: 10
+            Layout.leftMargin: 16
+            Layout.rightMargin: 16
+            Layout.bottomMargin: 12
             text: panel.reasoning.trim()
             textFormat: TextEdit.PlainText
             wrapMode: TextEdit.Wrap
             readOnly: true
             selectByMouse: true
-            color: palette.text
-            opacity: 0.75
-            font.pointSize: Qt.application.font.pointSize * 0.95
+            color: Theme.mutedText
+            selectionColor: Theme.accent
+            selectedTextColor: Theme.onAccent
+            font.pixelSize: Theme.bodyPixelSize - 1
             Accessible.name: qsTr("Reasoning")
         }
     }

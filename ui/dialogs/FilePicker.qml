@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
 // A file or folder chooser that cannot take the app down: Qt's FileDialog / FolderDialog when
@@ -43,13 +44,10 @@ Item {
         onAccepted: picker.chosen([selectedFolder])
     }
 
-    Dialog {
+    PonderDialog {
         id: fallback
         objectName: "filePickerFallback"
-        parent: Overlay.overlay
-        anchors.centerIn: parent
         width: Math.min(parent ? parent.width - 48 : 520, 520)
-        modal: true
         title: picker.title
         standardButtons: Dialog.Ok | Dialog.Cancel
         onAccepted: {
@@ -70,6 +68,7 @@ Item {
                 id: typedPath
                 objectName: "filePickerPath"
                 Layout.fillWidth: true
+                placeholderTextColor: Theme.mutedText
                 placeholderText: picker.mode === "folder" ? qsTr("/path/to/folder") : qsTr("/path/to/model.gguf")
                 Accessible.name: picker.mode === "folder" ? qsTr("Folder path") : qsTr("File path")
                 onAccepted: fallback.accept()

@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
 // The chat header's model: shows where answers come from and opens the list of choices (the
@@ -14,22 +15,40 @@ ToolButton {
     signal manageProvidersRequested()
 
     onClicked: menu.open()
+    text: label.text
     Accessible.name: qsTr("Choose the model that answers: %1").arg(label.text)
+    ToolTip.visible: hovered && button.chat.backendDescription.length > 0
+    ToolTip.delay: 600
+    ToolTip.text: qsTr("%1 · %2").arg(label.text).arg(button.chat.backendDescription)
 
+    padding: 6
+    leftPadding: 12
+    rightPadding: 8
+    background: Rectangle {
+        radius: 8
+        color: button.down ? Theme.border : button.hovered || button.visualFocus ? Theme.hover : "transparent"
+        border.color: Theme.border
+    }
     contentItem: RowLayout {
-        spacing: 4
+        spacing: 6
         Label {
             id: label
             objectName: "activeModelLabel"
             Layout.fillWidth: true
-            text: button.chat.modelReady ? (button.chat.backendDescription.length > 0
-                                            ? qsTr("%1 · %2").arg(button.chat.modelName).arg(button.chat.backendDescription)
-                                            : button.chat.modelName)
-                                         : button.chat.modelStatus
+            text: button.chat.modelReady ? button.chat.modelName : button.chat.modelStatus
+            color: Theme.text
             elide: Text.ElideMiddle
-            opacity: 0.85
         }
-        Label { text: "▾"; opacity: 0.7 }
+        Label {
+            objectName: "activeModelDetail"
+            Layout.maximumWidth: Math.max(0, button.availableWidth - label.implicitWidth - 40)
+            visible: button.chat.modelReady && button.chat.backendDescription.length > 0 && Layout.maximumWidth > 60
+            text: button.chat.backendDescription
+            color: Theme.mutedText
+            font.pixelSize: Theme.smallPixelSize
+            elide: Text.ElideRight
+        }
+        ThemedIcon { iconName: "chevron-down"; color: Theme.mutedText }
     }
 
     Menu {
@@ -46,6 +65,7 @@ ToolButton {
                 required property string detail
                 required property bool isCurrent
                 text: detail.length > 0 ? qsTr("%1 — %2").arg(label).arg(detail) : label
+                Accessible.name: text
                 checkable: true
                 checked: isCurrent
                 onTriggered: {
@@ -59,6 +79,7 @@ ToolButton {
         MenuSeparator {}
         MenuItem {
             text: qsTr("Providers…")
+            Accessible.name: qsTr("Manage providers")
             onTriggered: button.manageProvidersRequested()
         }
     }

@@ -1,9 +1,11 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
+import Ponder.Core
 
 // One configured provider: what it is, where it is, its models, and what it still needs.
-Frame {
+Card {
     id: card
 
     required property string providerId
@@ -37,26 +39,28 @@ Frame {
                 padding: 3
                 leftPadding: 8
                 rightPadding: 8
-                background: Rectangle { radius: 8; color: card.palette.mid; opacity: 0.35 }
+                color: Theme.text
+                font.pixelSize: Theme.smallPixelSize
+                background: Rectangle { radius: 8; color: Theme.hover }
             }
         }
         Label {
             Layout.fillWidth: true
             text: card.baseUrl
             elide: Text.ElideMiddle
-            opacity: 0.7
+            color: Theme.mutedText
         }
         Label {
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             text: card.models.length > 0 ? card.models.join(" · ") : qsTr("No models yet: use Test connection or add one by hand.")
-            opacity: card.models.length > 0 ? 1 : 0.7
+            color: card.models.length > 0 ? Theme.text : Theme.mutedText
         }
         Label {
             Layout.fillWidth: true
             visible: card.keyMissing
             text: qsTr("Add an API key to use this provider.")
-            color: "#c62828"
+            color: Theme.error
             wrapMode: Text.WordWrap
             Accessible.role: Accessible.AlertMessage
             Accessible.name: text
@@ -65,7 +69,7 @@ Frame {
             Layout.fillWidth: true
             visible: card.urlNote.length > 0
             text: card.urlNote
-            color: "#e65100"
+            color: Theme.warning
             wrapMode: Text.WordWrap
         }
         RowLayout {
@@ -73,16 +77,16 @@ Frame {
             Label {
                 Layout.fillWidth: true
                 text: card.keySet ? qsTr("API key saved") : ""
-                opacity: 0.6
-                font.pointSize: card.font.pointSize * 0.9
+                color: Theme.mutedText
+                font.pixelSize: Theme.smallPixelSize
             }
-            Button {
+            OutlineButton {
                 text: qsTr("Edit…")
                 highlighted: card.keyMissing
                 onClicked: card.editRequested(card.providerId)
                 Accessible.name: qsTr("Edit %1").arg(card.name)
             }
-            Button {
+            OutlineButton {
                 text: qsTr("Delete")
                 onClicked: card.deleteRequested(card.providerId, card.name)
                 Accessible.name: qsTr("Delete %1").arg(card.name)

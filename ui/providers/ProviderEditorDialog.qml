@@ -1,12 +1,14 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
 // Adds or edits one provider. ProviderEditor keeps the draft, checks the address as it is typed,
 // holds a typed key until Save, and refuses to save what the rules refuse.
-Dialog {
+PonderDialog {
     id: dialog
+    objectName: "providerEditorDialog"
 
     required property ProviderStore store
 
@@ -21,7 +23,6 @@ Dialog {
     }
 
     title: providerEditor.isNew ? qsTr("Add %1").arg(providerEditor.presetName) : qsTr("Edit %1").arg(providerEditor.name)
-    modal: true
     padding: 16
 
     ProviderEditor {
@@ -44,7 +45,7 @@ Dialog {
                 visible: providerEditor.presetHelp.length > 0
                 text: providerEditor.presetHelp
                 wrapMode: Text.WordWrap
-                opacity: 0.7
+                color: Theme.mutedText
             }
 
             GridLayout {
@@ -68,6 +69,7 @@ Dialog {
                     objectName: "providerBaseUrl"
                     Layout.fillWidth: true
                     text: providerEditor.baseUrl
+                    placeholderTextColor: Theme.mutedText
                     placeholderText: "https://api.example.com/v1"
                     inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
                     onTextEdited: providerEditor.baseUrl = text
@@ -80,7 +82,7 @@ Dialog {
                     Layout.fillWidth: true
                     visible: providerEditor.urlError.length > 0
                     text: providerEditor.urlError
-                    color: "#c62828"
+                    color: Theme.error
                     wrapMode: Text.WordWrap
                     Accessible.role: Accessible.AlertMessage
                     Accessible.name: text
@@ -91,7 +93,7 @@ Dialog {
                     Layout.fillWidth: true
                     visible: providerEditor.urlWarning.length > 0
                     text: providerEditor.urlWarning
-                    color: "#e65100"
+                    color: Theme.warning
                     wrapMode: Text.WordWrap
                 }
 
@@ -104,6 +106,7 @@ Dialog {
                         property bool shown: false
                         Layout.fillWidth: true
                         echoMode: shown ? TextInput.Normal : TextInput.Password
+                        placeholderTextColor: Theme.mutedText
                         placeholderText: providerEditor.keyHint
                         inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
                         onTextEdited: providerEditor.setApiKey(text)
@@ -125,16 +128,15 @@ Dialog {
                     Layout.columnSpan: 2
                     Layout.fillWidth: true
                     text: dialog.store.keyStorageNote
-                    color: dialog.store.keysPersistent ? dialog.palette.text : "#e65100"
-                    opacity: dialog.store.keysPersistent ? 0.6 : 1
+                    color: dialog.store.keysPersistent ? Theme.mutedText : Theme.warning
                     wrapMode: Text.WordWrap
-                    font.pointSize: dialog.font.pointSize * 0.9
+                    font.pixelSize: Theme.smallPixelSize
                 }
             }
 
             RowLayout {
                 Layout.fillWidth: true
-                Button {
+                OutlineButton {
                     objectName: "testConnection"
                     text: qsTr("Test connection")
                     enabled: !providerEditor.busy
@@ -151,7 +153,7 @@ Dialog {
                     objectName: "testResult"
                     Layout.fillWidth: true
                     text: providerEditor.testResult
-                    color: providerEditor.testOk ? "#2e7d32" : "#c62828"
+                    color: providerEditor.testOk ? Theme.success : Theme.error
                     wrapMode: Text.WordWrap
                 }
             }
@@ -166,7 +168,7 @@ Dialog {
                 visible: providerEditor.models.count === 0
                 text: qsTr("Test the connection to fetch the server's models, or add a model id by hand.")
                 wrapMode: Text.WordWrap
-                opacity: 0.7
+                color: Theme.mutedText
             }
             Repeater {
                 model: providerEditor.models
@@ -181,13 +183,15 @@ Dialog {
                     id: newModel
                     objectName: "newModelId"
                     Layout.fillWidth: true
+                    placeholderTextColor: Theme.mutedText
                     placeholderText: qsTr("Model id, e.g. deepseek-r1:14b")
                     onAccepted: addButton.clicked()
                     Accessible.name: qsTr("Model id to add")
                 }
-                Button {
+                OutlineButton {
                     id: addButton
                     text: qsTr("Add model")
+                    Accessible.name: qsTr("Add this model id")
                     onClicked: {
                         modelError.text = providerEditor.addModel(newModel.text)
                         if (modelError.text.length === 0) newModel.text = ""
@@ -198,7 +202,7 @@ Dialog {
                 id: modelError
                 Layout.fillWidth: true
                 visible: text.length > 0
-                color: "#c62828"
+                color: Theme.error
                 wrapMode: Text.WordWrap
             }
         }
@@ -213,20 +217,21 @@ Dialog {
             Layout.rightMargin: 16
             visible: text.length > 0
             text: providerEditor.saveNote
-            color: "#c62828"
+            color: Theme.error
             wrapMode: Text.WordWrap
         }
-        DialogButtonBox {
+        DialogButtons {
             Layout.fillWidth: true
-            Button {
+            OutlineButton {
                 objectName: "saveProvider"
                 text: qsTr("Save")
                 highlighted: true
                 enabled: providerEditor.canSave
                 DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
             }
-            Button {
+            OutlineButton {
                 text: qsTr("Cancel")
+                Accessible.name: text
                 DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
             }
             // Accepting saves; the dialog closes once the store (and keychain) took it.

@@ -1,11 +1,12 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
 // One model of the provider being edited and what is sent with its requests. DeepSeek's reasoner
 // ignores sampling, so it gets a sentence instead of fields that would do nothing.
-Frame {
+Card {
     id: row
 
     required property ProviderEditor editor
@@ -56,7 +57,7 @@ Frame {
             visible: row.samplingIgnored
             text: qsTr("This model ignores temperature and top-p, so Ponder does not send them.")
             wrapMode: Text.WordWrap
-            opacity: 0.7
+            color: Theme.mutedText
         }
         GridLayout {
             Layout.fillWidth: true

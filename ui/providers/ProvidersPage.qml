@@ -1,6 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
 // Remote providers: DeepSeek's platform or the user's own OpenAI-compatible servers. Lists them,
@@ -30,7 +31,7 @@ Page {
                 Layout.margins: 12
                 Layout.bottomMargin: 0
                 wrapMode: Text.WordWrap
-                opacity: 0.8
+                color: Theme.mutedText
                 text: qsTr("Chat with full DeepSeek-R1 on DeepSeek's platform, or with your own vLLM, SGLang, Ollama or LM Studio server. Answers show the same thinking panels and are saved with your conversations. Choose the model in the chat's header.")
             }
             Label {
@@ -40,15 +41,14 @@ Page {
                 Layout.rightMargin: 12
                 wrapMode: Text.WordWrap
                 text: page.store.keyStorageNote
-                color: page.store.keysPersistent ? page.palette.text : "#e65100"
-                opacity: page.store.keysPersistent ? 0.7 : 1
+                color: page.store.keysPersistent ? Theme.mutedText : Theme.warning
                 Accessible.role: Accessible.StaticText
                 Accessible.name: text
             }
             RowLayout {
                 Layout.leftMargin: 12
                 Layout.rightMargin: 12
-                Button {
+                OutlineButton {
                     objectName: "addProviderButton"
                     text: qsTr("Add provider…")
                     highlighted: true
@@ -60,7 +60,7 @@ Page {
                 Layout.leftMargin: 12
                 visible: page.store.providers.count === 0
                 text: qsTr("No providers yet.")
-                opacity: 0.7
+                color: Theme.mutedText
             }
             Repeater {
                 model: page.store.providers
@@ -77,13 +77,11 @@ Page {
     }
 
     // The presets, each with its one line of help.
-    Dialog {
+    PonderDialog {
         id: addDialog
         objectName: "addProviderDialog"
         title: qsTr("Add a provider")
-        anchors.centerIn: parent
-        width: Math.min(page.width * 0.9, 620)
-        modal: true
+        width: Math.min(parent ? parent.width - 48 : 620, 620)
         standardButtons: Dialog.Cancel
         contentItem: ColumnLayout {
             spacing: 2
@@ -98,6 +96,10 @@ Page {
                         editorDialog.openNew(preset.modelData.id)
                     }
                     Accessible.name: preset.modelData.name
+                    background: Rectangle {
+                        radius: 8
+                        color: preset.down ? Theme.border : preset.hovered || preset.visualFocus ? Theme.hover : "transparent"
+                    }
                     contentItem: ColumnLayout {
                         spacing: 2
                         Label { text: preset.modelData.name; font.bold: true }
@@ -105,8 +107,8 @@ Page {
                             Layout.fillWidth: true
                             text: preset.modelData.help
                             wrapMode: Text.WordWrap
-                            opacity: 0.7
-                            font.pointSize: page.font.pointSize * 0.9
+                            color: Theme.mutedText
+                            font.pixelSize: Theme.smallPixelSize
                         }
                     }
                 }
@@ -114,21 +116,24 @@ Page {
         }
     }
 
-    Dialog {
+    PonderDialog {
         id: confirmDelete
+        objectName: "deleteProviderDialog"
         property string providerId
         property string providerName
         function ask(id, name) { providerId = id; providerName = name; open() }
         title: qsTr("Delete %1?").arg(providerName)
-        anchors.centerIn: Overlay.overlay
         // Fixed: a width that follows the window makes the wrapped text a binding loop in Qt 6.4
         // while the window is first laid out; 460 fits the smallest window (720).
         width: 460
-        modal: true
-        standardButtons: Dialog.Cancel | Dialog.Yes
         contentItem: Label {
             wrapMode: Text.WordWrap
+            color: Theme.text
             text: qsTr("Its settings and its API key are deleted. Conversations with its models stay.")
+        }
+        footer: DialogButtons {
+            Button { text: qsTr("Cancel"); flat: true; Accessible.name: text; DialogButtonBox.buttonRole: DialogButtonBox.RejectRole }
+            OutlineButton { text: qsTr("Delete"); highlighted: true; Accessible.name: text; DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole }
         }
         onAccepted: page.store.remove(providerId)
     }
@@ -136,8 +141,7 @@ Page {
     ProviderEditorDialog {
         id: editorDialog
         store: page.store
-        width: Math.min(page.width * 0.95, 680)
-        height: page.height * 0.92
-        anchors.centerIn: parent
+        width: Math.min(parent ? parent.width - 32 : 680, 680)
+        height: parent ? parent.height - 48 : 600
     }
 }

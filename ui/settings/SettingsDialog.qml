@@ -1,20 +1,31 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Ponder
 import Ponder.Core
 
 // Preferences that apply to the whole app. Per-model settings (context, sampling, system prompt,
-// threads) live on the Models page next to the model they belong to.
-Dialog {
+// threads) live on the Models page next to the model they belong to. A fixed width and place, so
+// repeated clicks on the text size's -/+ stay on the buttons.
+PonderDialog {
     id: dialog
+    objectName: "settingsDialog"
 
     required property AppSettings settings
 
     title: qsTr("Settings")
-    modal: true
+    width: Math.min(560, parent ? parent.width - 48 : 560)
     standardButtons: Dialog.Close
-    anchors.centerIn: Overlay.overlay
-    width: Math.min(520, Overlay.overlay ? Overlay.overlay.width - 40 : 520)
+
+    // A choice among fixed values: shown by index, so the list always has its texts.
+    component Choice: ComboBox {
+        required property var values
+        required property string value
+        signal chosen(string value)
+        Layout.fillWidth: true
+        currentIndex: values.indexOf(value)
+        onActivated: index => chosen(values[index])
+    }
 
     GridLayout {
         width: parent.width
@@ -22,61 +33,74 @@ Dialog {
         columnSpacing: 16
         rowSpacing: 10
 
-        Label { text: qsTr("Theme") }
-        ComboBox {
-            Layout.fillWidth: true
-            textRole: "text"
-            valueRole: "value"
-            model: [{ value: "system", text: qsTr("System") }, { value: "light", text: qsTr("Light") },
-                    { value: "dark", text: qsTr("Dark") }]
-            currentIndex: indexOfValue(dialog.settings.theme)
-            onActivated: dialog.settings.theme = currentValue
+        Label { text: qsTr("Theme"); color: Theme.text }
+        Choice {
+            objectName: "themeChoice"
+            values: ["system", "light", "dark"]
+            model: [qsTr("Same as the system"), qsTr("Light"), qsTr("Dark")]
+            value: dialog.settings.theme
+            onChosen: v => dialog.settings.theme = v
             Accessible.name: qsTr("Theme")
         }
 
-        Label { text: qsTr("Text size") }
+        Label { text: qsTr("Text size"); color: Theme.text }
         SpinBox {
-            from: 0; to: 32
-            value: dialog.settings.fontSize
-            textFromValue: (v) => v === 0 ? qsTr("Default") : qsTr("%1 pt").arg(v)
-            onValueModified: dialog.settings.fontSize = (value > 0 && value < 8) ? 8 : value
+            objectName: "textSize"
+            // Steps through AppSettings.textSizes: every value shown is one that is applied.
+            readonly property var sizes: dialog.settings.textSizes
+            Layout.preferredWidth: 190
+            from: 0
+            to: sizes.length - 1
+            value: Math.max(0, sizes.indexOf(dialog.settings.fontSize))
+            textFromValue: v => sizes[v] === 0 ? qsTr("Default") : qsTr("%1 pt").arg(sizes[v])
+            valueFromText: (text, locale) => Math.max(0, sizes.indexOf(parseInt(text)))
+            onValueModified: dialog.settings.fontSize = sizes[value]
             Accessible.name: qsTr("Text size")
         }
 
-        Label { text: qsTr("Thinking panel") }
-        ComboBox {
-            Layout.fillWidth: true
-            textRole: "text"
-            valueRole: "value"
-            model: [{ value: "expanded", text: qsTr("Expanded while thinking, then collapsed") },
-                    { value: "collapsed", text: qsTr("Collapsed") },
-                    { value: "hidden", text: qsTr("Hidden") }]
-            currentIndex: indexOfValue(dialog.settings.thinkingPanel)
-            onActivated: dialog.settings.thinkingPanel = currentValue
+        Label { text: qsTr("Thinking panel"); color: Theme.text }
+        Choice {
+            objectName: "thinkingChoice"
+            values: ["expanded", "collapsed", "hidden"]
+            model: [qsTr("Open while thinking, then closed"), qsTr("Closed"), qsTr("Hidden")]
+            value: dialog.settings.thinkingPanel
+            onChosen: v => dialog.settings.thinkingPanel = v
             Accessible.name: qsTr("Thinking panel")
         }
 
-        Label { text: qsTr("Send with") }
-        ComboBox {
-            Layout.fillWidth: true
+        Label { text: qsTr("Send with"); color: Theme.text }
+        Choice {
+            objectName: "sendKeyChoice"
+            values: ["enter", "ctrl+enter"]
             model: [qsTr("Enter (Shift+Enter for a new line)"), qsTr("Ctrl+Enter (Enter for a new line)")]
-            currentIndex: dialog.settings.sendWithCtrlEnter ? 1 : 0
-            onActivated: dialog.settings.sendWithCtrlEnter = currentIndex === 1
+            value: dialog.settings.sendWithCtrlEnter ? "ctrl+enter" : "enter"
+            onChosen: v => dialog.settings.sendWithCtrlEnter = v === "ctrl+enter"
             Accessible.name: qsTr("Send key")
         }
 
-        Label { text: qsTr("Data folder") }
+        Label { text: qsTr("Tab key"); color: Theme.text }
+        Choice {
+            objectName: "tabKeyChoice"
+            values: ["moves", "types"]
+            model: [qsTr("Moves to the next control (Ctrl+Tab types a tab)"), qsTr("Types a tab (Ctrl+Tab moves on)")]
+            value: dialog.settings.tabInsertsTab ? "types" : "moves"
+            onChosen: v => dialog.settings.tabInsertsTab = v === "types"
+            Accessible.name: qsTr("What the Tab key does in the message box")
+        }
+
+        Label { text: qsTr("Data folder"); color: Theme.text }
         TextField {
             Layout.fillWidth: true
             readOnly: true
             text: dialog.settings.dataDir
+            color: Theme.text
             Accessible.name: qsTr("Data folder")
         }
         Item { width: 1; height: 1 }
         Label {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            opacity: 0.7
+            color: Theme.mutedText
             text: qsTr("Conversations, downloaded models and settings live here. Start Ponder with --data-dir FOLDER to use another one.")
         }
     }

@@ -140,6 +140,49 @@ Item {
             tryCompare(readyChat, "generating", false, 60000)
         }
 
+        // Tab leaves the message box (the keyboard user is never trapped); Ctrl+Tab types a tab.
+        function test_tabLeavesTheComposer() {
+            tryCompare(readyChat, "canSend", true, 30000)
+            const composer = createComposer(readyChat, {})
+            const input = typeInto(composer, "hello")
+            keyClick(Qt.Key_Tab, Qt.ControlModifier)
+            compare(input.text, "hello\t", "Ctrl+Tab types a tab")
+            keyClick(Qt.Key_Tab)
+            verify(!input.activeFocus, "Tab moves the focus out of the message box")
+            verify(findChild(composer, "sendButton").activeFocus, "to the Send button")
+            compare(readyChat.generating, false, "and sends nothing")
+        }
+
+        // A long message grows the box up to eight whole lines, then scrolls inside its frame:
+        // the text never runs over the frame's edge and the box never shows half a line.
+        function test_tallComposerKeepsWholeLines() {
+            const composer = createComposer(testChat, {})
+            const input = typeInto(composer, "")
+            const scroll = findChild(composer, "composerScroll")
+            const frame = findChild(composer, "composerFrame")
+            const oneLine = scroll.height
+            let text = "line 1"
+            for (let i = 2; i <= 20; ++i) text += "\nline " + i
+            input.text = text
+            input.cursorPosition = input.length
+            waitForRendering(composer)
+            verify(scroll.height > oneLine * 3, "it grew: " + scroll.height)
+            verify(scroll.clip, "the text is clipped to the box")
+            const lineSpacing = (scroll.height - input.topPadding - input.bottomPadding) / composer.maxLines
+            const r = scroll.mapToItem(frame, 0, 0, scroll.width, scroll.height)
+            verify(r.y >= 0 && r.y + r.height <= frame.height, "the scrolled text stays inside the frame")
+            // The box holds exactly maxLines lines (plus padding), so scrolling shows whole lines.
+            verify(Math.abs(lineSpacing - Math.round(lineSpacing)) < 0.01, "whole lines: " + lineSpacing)
+        }
+
+        // The box takes its width from the view, not from its text, so it is right on the first
+        // frame (after a restart it came up about 310 px wide until something re-laid the page).
+        function test_widthFollowsTheViewFromTheStart() {
+            const composer = createComposer(testChat, {})
+            const frame = findChild(composer, "composerFrame")
+            compare(frame.width, Math.min(760, composer.width - 48))
+        }
+
         function test_whitespaceIsNotSent() {
             tryCompare(readyChat, "canSend", true, 30000)
             const composer = createComposer(readyChat, {})

@@ -32,10 +32,11 @@ Item {
                 messageId: 7,
                 role: "assistant",
                 content: "So the sum is $\\boxed{432}$.",
-                answerBlocks: [{kind: "prose", text: "So the sum is 432.", language: ""}],
+                answerBlocks: [{kind: "prose", text: "So the sum is 432.", language: "", html: "So the sum is 432."}],
                 reasoning: "7 + 5 = 12, carry the 1.",
                 thinking: false,
                 thinkingSeconds: 3,
+                thinkingLabel: "Thought for 3.0 seconds",
                 thinkingStartedAt: 0,
                 reasoningExpanded: false,
                 reasoningVisible: true,
@@ -137,7 +138,7 @@ Item {
             const message = createMessage({})
             const panel = findChild(message, "thinkingPanel")
             verify(shown(panel))
-            compare(findChild(panel, "thinkingHeader").text, "▸  Thought for 3 seconds")
+            compare(findChild(panel, "thinkingHeader").text, "Thought for 3.0 seconds")
             verify(!findChild(panel, "thinkingBody").visible)
 
             const expanded = createMessage({reasoningExpanded: true})
@@ -165,15 +166,15 @@ Item {
         function test_codeBlock() {
             const message = createMessage({
                 content: "Here:\n```python\nprint(1)\n```\n",
-                answerBlocks: [{kind: "prose", text: "Here:", language: ""},
-                               {kind: "code", text: "print(1)\n", language: "python"}],
+                answerBlocks: [{kind: "prose", text: "Here:", language: "", html: "Here:"},
+                               {kind: "code", text: "print(1)\n", language: "python", html: "<pre>print(1)</pre>"}],
                 boxedAnswer: ""})
             const copy = findChild(message, "copyCodeButton")
             verify(shown(copy), "a code block has its own copy button")
-            compare(copy.text, "Copy")
+            compare(copy.text, "Copy code")
             mouseClick(copy)
             compare(copy.text, "Copied")
-            tryCompare(copy, "text", "Copy", 3000)
+            tryCompare(copy, "text", "Copy code", 3000)
         }
 
         function test_proseOnlyHasNoCodeBlock() {
@@ -194,6 +195,33 @@ Item {
             keyClick(Qt.Key_Escape)
             verify(!message.editing, "Esc cancels the edit")
             verify(shown(findChild(message, "messageActions")))
+        }
+
+        // A short question's editor is as wide as the reading column, not the narrow bubble, and
+        // its buttons lie inside the message (they were cut off at the right edge).
+        function test_editorIsAsWideAsTheColumn() {
+            const message = userMessage({content: "Hi"})
+            const bubble = findChild(message, "userBubble")
+            verify(bubble.width < 200, "a short question has a narrow bubble: " + bubble.width)
+            message.startEditing()
+            const editor = findChild(message, "messageEditor")
+            waitForRendering(editor)
+            compare(editor.width, message.columnWidth)
+            for (const name of ["editCancel", "editSave"]) {
+                const button = findChild(message, name)
+                const r = button.mapToItem(message, 0, 0, button.width, button.height)
+                verify(r.x >= 0 && r.x + r.width <= message.width, name + " lies inside the message: " + r.x + "+" + r.width)
+                verify(button.implicitWidth <= button.width + 0.5, name + " is not squeezed")
+            }
+        }
+
+        // The actions appear when a message's button has keyboard focus, not only on hover.
+        function test_actionsShowOnKeyboardFocus() {
+            const message = createMessage({})
+            const copy = findChild(message, "copyMessageButton")
+            compare(copy.opacity, 0, "hidden until hovered or focused")
+            copy.forceActiveFocus(Qt.TabFocusReason)
+            tryCompare(copy, "opacity", 1, 1000)
         }
 
         function test_errorText() {

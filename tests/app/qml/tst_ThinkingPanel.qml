@@ -3,8 +3,9 @@ import QtTest
 import Ponder
 
 // The thinking panel: "Thinking… N s" ticking while the model thinks, the reasoning shown only
-// when expanded, a click on the header asks the message to toggle, and the final
-// "Thought for N seconds" (singular for one second, never "0 seconds").
+// when expanded, a click on the header (or Space / Enter on it) asks the message to toggle, and
+// the final label the model gives ("Thought for 3.2 seconds", "Stopped after thinking for ...":
+// its wording is tested in test_answer_rendering).
 // TestCase itself is invisible: the components live in this Item to be shown and clicked.
 Item {
     id: root
@@ -22,7 +23,7 @@ Item {
                 width: 500
                 reasoning: "First, 7 + 5 = 12."
                 thinking: true
-                seconds: 0
+                label: "Thought for 3.2 seconds"
                 startedAt: Date.now()
             }
         }
@@ -46,9 +47,9 @@ Item {
         function header(panel) { return findChild(panel, "thinkingHeader") }
         function body(panel) { return findChild(panel, "thinkingBody") }
 
-        // The seconds shown in "▸  Thinking… N s", or -1.
+        // The seconds shown in "Thinking… N s", or -1.
         function shownSeconds(h) {
-            const m = /^▸  Thinking… (\d+) s$/.exec(h.text)
+            const m = /^Thinking… (\d+) s$/.exec(h.text)
             return m ? parseInt(m[1]) : -1
         }
 
@@ -62,7 +63,7 @@ Item {
             // ...and ticks on its own.
             const first = shownSeconds(h)
             tryVerify(() => shownSeconds(h) === first + 1, 2500, "ticks: " + h.text)
-            verify(h.font.italic, "italic while thinking")
+            verify(findChild(panel, "thinkingTitle").font.italic, "italic while thinking")
         }
 
         function test_bodyOnlyWhenExpanded() {
@@ -73,7 +74,7 @@ Item {
             panel.expanded = true
             verify(b.visible, "expanded: the reasoning text shows")
             compare(b.text, "First, 7 + 5 = 12.")
-            compare(header(panel).text.substring(0, 1), "▾")
+            compare(header(panel).Accessible.name.substring(0, 14), "Hide reasoning")
             panel.expanded = false
             verify(!b.visible)
         }
@@ -84,7 +85,7 @@ Item {
         }
 
         function test_headerClickRequestsToggle() {
-            const panel = createPanel({thinking: false, seconds: 4})
+            const panel = createPanel({thinking: false})
             toggleSpy.target = panel
             const h = header(panel)
             waitForRendering(h)
@@ -92,32 +93,31 @@ Item {
             compare(toggleSpy.count, 1)
             // The panel does not flip itself: the expanded state belongs to the message.
             verify(!panel.expanded)
-            compare(h.Accessible.name, "Show reasoning")
+            compare(h.Accessible.name, "Show reasoning: Thought for 3.2 seconds")
         }
 
-        function test_finalText_data() {
-            return [
-                {tag: "seconds", seconds: 12.4, text: "▸  Thought for 12 seconds"},
-                {tag: "rounded up", seconds: 1.6, text: "▸  Thought for 2 seconds"},
-                {tag: "one second", seconds: 1.2, text: "▸  Thought for 1 second"},
-                {tag: "under a second", seconds: 0.3, text: "▸  Thought for 1 second"},
-                {tag: "unknown", seconds: 0, text: "▸  Thought for 1 second"},
-            ]
-        }
-
-        function test_finalText(data) {
-            const panel = createPanel({thinking: false, seconds: data.seconds})
+        function test_keyboardToggles() {
+            const panel = createPanel({thinking: false})
+            toggleSpy.target = panel
             const h = header(panel)
-            compare(h.text, data.text)
-            verify(!h.font.italic)
+            h.forceActiveFocus(Qt.TabFocusReason)
+            verify(h.activeFocus, "the header takes keyboard focus")
+            keyClick(Qt.Key_Space)
+            compare(toggleSpy.count, 1)
+        }
+
+        function test_finalText() {
+            const panel = createPanel({thinking: false, label: "Stopped after thinking for 4.0 seconds"})
+            compare(header(panel).text, "Stopped after thinking for 4.0 seconds")
+            verify(!findChild(panel, "thinkingTitle").font.italic)
         }
 
         function test_thinkingEndsShowsFinalText() {
             const panel = createPanel({startedAt: Date.now() - 5000})
             tryVerify(() => shownSeconds(header(panel)) >= 5, 1000, header(panel).text)
-            panel.seconds = 5.2
+            panel.label = "Thought for 5.2 seconds"
             panel.thinking = false
-            compare(header(panel).text, "▸  Thought for 5 seconds")
+            compare(header(panel).text, "Thought for 5.2 seconds")
         }
     }
 }

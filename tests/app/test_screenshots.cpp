@@ -1,0 +1,328 @@
+// Every page and dialog of the real app (AppRoot + Main.qml, the bundled demo model, a profile
+// seeded with a conversation that uses all of Markdown), at 800x600 and 1400x900, light and
+// dark, saved as screenshots ($PONDER_SCREENSHOT_DIR, default ./screenshots: in the build tree
+// build/tests/app/screenshots) and checked as a demanding user would look at them:
+//   - no item lies (even partly) outside the window;
+//   - every text reads at >= 4.5:1 against what is behind it (its colour from the theme, the
+//     background from the picture);
+//   - no button, menu item or combo box is cut (narrower than its content, or elided);
+//   - every interactive item has an accessible name.
+// Runs on Xvfb with Mesa's OpenGL (tests/app/CMakeLists.txt): offscreen, Qt Quick skips the
+// Material style's layer effects and dialogs come out transparent, which would make the colour
+// checks meaningless.
+#include "chat/chat_controller.h"
+#include "core/app_root.h"
+#include "models/model_loader.h"
+#include "providers/provider_store.h"
+#include "providers/secret_store.h"
+#include "settings/app_settings.h"
+#include "ui_checks.h"
+
+#include "ponder/conversation_store.h"
+#include "ponder/streaming_writer.h"
+
+#include <QAccessible>
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+#include <functional>
+
+Q_IMPORT_QML_PLUGIN(PonderPlugin)
+Q_IMPORT_QML_PLUGIN(Ponder_CorePlugin)
+
+using namespace ponder;
+using namespace ponder::app;
+using namespace ponder::test;
+
+namespace {
+
+QString screenshotDir() {
+    QString dir = qEnvironmentVariable("PONDER_SCREENSHOT_DIR");
+    if (dir.isEmpty()) dir = QDir::currentPath() + QStringLiteral("/screenshots");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+// The answer that exercises the renderer: headings, emphasis, inline code, a literal tag, a
+// table, math, a long code line that must scroll, and a boxed answer.
+const char* kRichAnswer =
+    "## Checking the sum\n\n"
+    "Adding **column by column**: the ones give `7 + 5 = 12`, so write 2 and carry 1. The model's own "
+    "tags such as <think> and </think> are shown as written.\n\n"
+    "| column | digits | sum |\n|---|---|---|\n| ones | 7 + 5 | 12 |\n| tens | 4 + 8 + 1 | 13 |\n\n"
+    "With fractions, $\\frac{1}{2} + \\frac{1}{3} = \\frac{5}{6}$; the root $\\sqrt{x^2 + 1}$, the "
+    "index $a_{ij}$ and $e^{i\\pi} = -1$ with $\\alpha, \\beta, \\Omega$.\n\n"
+    "```python\ndef add(a: int, b: int) -> int:\n    # the same, in code; this comment is long enough to need a horizontal scroll bar\n"
+    "    return a + b\n```\n\n"
+    "So 47 + 385 = \\boxed{432}.";
+
+struct View {
+    QString name;
+    std::function<QObject*()> open;  // returns the modal popup shown, if any
+    std::function<void()> close;
+};
+
+} // namespace
+
+class TestScreenshots : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_profile;
+    std::unique_ptr<AppRoot> m_root;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow* m_window = nullptr;
+    qint64 m_richConversation = 0;
+    QObject* m_openMenu = nullptr;
+    QStringList m_problems;
+
+    // A profile with conversations: the rich answer, a question stopped mid-thought, a pinned one.
+    void seed() {
+        std::string error;
+        auto db = Database::open(QDir(m_profile.path()).filePath(QStringLiteral("ponder.db")).toStdString(), error);
+        QVERIFY2(db, error.c_str());
+        ConversationStore store(*db);
+        auto answer = [&](qint64 conversation, qint64 question, const char* reasoning, const char* content,
+                          MessageState state, qint64 reasoningMs) {
+            const qint64 id = store.begin_assistant_message(conversation, question, "ponder-demo.gguf", error);
+            StreamingWriter writer(*db, id);
+            writer.add_reasoning(reasoning);
+            writer.add_content(content);
+            MessageStats stats;
+            stats.generated_tokens = 312;
+            stats.generation_tokens_per_s = 9120.4;
+            stats.prompt_tokens = 21;
+            stats.prompt_tokens_per_s = 2100;
+            stats.reasoning_ms = reasoningMs;
+            writer.finish(state, stats, "", error);
+        };
+        qint64 c = store.create_conversation("Adding 47 and 385, with working shown", {}, error);
+        qint64 q = store.append_user_message(c, "What is 47 + 385? Show the working.", error);
+        answer(c, q, "7 + 5 = 12, write 2 carry 1. 4 + 8 + 1 = 13, write 3 carry 1. 3 + 1 = 4.", kRichAnswer,
+               MessageState::Complete, 3240);
+        m_richConversation = c;
+        c = store.create_conversation("A question stopped while the model was still thinking about it", {}, error);
+        q = store.append_user_message(c, "How many r's are in strawberry?", error);
+        answer(c, q, "s-t-r-a-w-b-e-r-r-y: the r's are at positions 3, 8 and 9", "", MessageState::Cancelled, 4100);
+        c = store.create_conversation("Pinned: the demo model's favourite questions", {}, error);
+        q = store.append_user_message(c, "Hi", error);
+        answer(c, q, "A greeting.", "Hello! Ask me to **add**, subtract or count letters.", MessageState::Complete, 40);
+        QVERIFY(store.set_pinned(c, true, error));
+    }
+
+    QQuickItem* findItem(const char* name) { return m_window->findChild<QQuickItem*>(QString::fromLatin1(name)); }
+    // Delegates of a list are children of its content item, not QObject children of the window.
+    static QList<QQuickItem*> delegatesOf(QQuickItem* list) {
+        QQuickItem* content = list ? list->property("contentItem").value<QQuickItem*>() : nullptr;
+        return content ? content->childItems() : QList<QQuickItem*>();
+    }
+    QObject* findObject(const char* name) { return m_window->findChild<QObject*>(QString::fromLatin1(name)); }
+
+    // A popup opened by the caller, once its opening transition ended.
+    QObject* opened(QObject* popup) {
+        if (!popup || !QTest::qWaitFor([&] { return popup->property("opened").toBool(); }, 3000))
+            m_problems << QStringLiteral("did not open: %1").arg(popup ? popup->objectName() : QStringLiteral("(not found)"));
+        return popup;
+    }
+    QObject* openPopup(QObject* popup) {
+        if (popup) QMetaObject::invokeMethod(popup, "open");
+        return opened(popup);
+    }
+    void closePopup(QObject* popup) {
+        if (!popup) return;
+        QMetaObject::invokeMethod(popup, "close");
+        if (!QTest::qWaitFor([&] { return !popup->property("visible").toBool(); }, 3000))
+            m_problems << QStringLiteral("did not close: %1").arg(popup->objectName());
+    }
+
+    void setPage(const char* page) { m_window->setProperty("page", QString::fromLatin1(page)); }
+
+    QList<View> views() {
+        QList<View> v;
+        v << View{QStringLiteral("chat-empty"), [this] { setPage("chat"); m_root->chat()->newConversation(); return nullptr; }, {}};
+        v << View{QStringLiteral("chat-answer"), [this] {
+                      setPage("chat");
+                      m_root->chat()->openConversation(m_richConversation);
+                      QTest::qWait(200);
+                      QMetaObject::invokeMethod(findObject("messageList"), "positionViewAtEnd");
+                      return nullptr;
+                  }, {}};
+        v << View{QStringLiteral("chat-answer-top"), [this] {
+                      findObject("messageList")->setProperty("followBottom", false);
+                      QMetaObject::invokeMethod(findObject("messageList"), "positionViewAtBeginning");
+                      return nullptr;
+                  }, {}};
+        v << View{QStringLiteral("chat-thinking-open"), [this] {
+                      const qint64 answerId = m_root->chat()->messages()->message(1)->id;
+                      m_root->chat()->toggleReasoning(answerId);
+                      QTest::qWait(100);
+                      findObject("messageList")->setProperty("followBottom", false);
+                      QMetaObject::invokeMethod(findObject("messageList"), "positionViewAtBeginning");
+                      return nullptr;
+                  }, [this] { m_root->chat()->toggleReasoning(m_root->chat()->messages()->message(1)->id); }};
+        v << View{QStringLiteral("chat-editing"), [this] {
+                      findObject("messageList")->setProperty("followBottom", false);
+                      QMetaObject::invokeMethod(findObject("messageList"), "positionViewAtBeginning");
+                      QTest::qWait(100);
+                      for (QQuickItem* d : delegatesOf(findItem("messageList")))
+                          if (d->property("isUser").toBool() && d->property("messageId").toLongLong() > 0) {
+                              QMetaObject::invokeMethod(d, "startEditing");
+                              break;
+                          }
+                      return nullptr;
+                  }, [this] {
+                      for (QQuickItem* d : delegatesOf(findItem("messageList")))
+                          if (d->property("editing").toBool()) d->setProperty("editing", false);
+                  }};
+        v << View{QStringLiteral("chat-stopped"), [this] {
+                      ConversationListModel* list = m_root->conversations();
+                      for (int i = 0; i < list->rowCount(); ++i)
+                          if (list->data(list->index(i), ConversationListModel::TitleRole).toString().startsWith("A question stopped"))
+                              m_root->chat()->openConversation(list->data(list->index(i), ConversationListModel::ConversationIdRole).toLongLong());
+                      return nullptr;
+                  }, {}};
+        v << View{QStringLiteral("chat-undo-bar"), [this] {
+                      m_root->chat()->deleteMessage(m_root->chat()->messages()->message(1)->id);
+                      return nullptr;
+                  }, [this] { m_root->chat()->undoDelete(); }};
+        v << View{QStringLiteral("conversation-menu"), [this] {
+                      setPage("chat");
+                      for (QQuickItem* row : delegatesOf(findItem("conversationList")))
+                          if (QObject* menu = row->findChild<QObject*>(QStringLiteral("conversationMenu"))) {
+                              m_openMenu = menu;
+                              return openPopup(menu);
+                          }
+                      return opened(nullptr);
+                  }, [this] { closePopup(m_openMenu); }};
+        v << View{QStringLiteral("model-picker"), [this] { return openPopup(findObject("modelPickerMenu")); },
+                  [this] { closePopup(findObject("modelPickerMenu")); }};
+        v << View{QStringLiteral("rename-dialog"), [this] {
+                      QObject* d = findObject("renameDialog");
+                      QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, m_richConversation),
+                                                Q_ARG(QVariant, QStringLiteral("Adding 47 and 385, with working shown")));
+                      return opened(d);
+                  }, [this] { closePopup(findObject("renameDialog")); }};
+        v << View{QStringLiteral("delete-dialog"), [this] {
+                      QObject* d = findObject("deleteDialog");
+                      QMetaObject::invokeMethod(d, "openFor", Q_ARG(QVariant, m_richConversation),
+                                                Q_ARG(QVariant, QStringLiteral("Adding 47 and 385, with working shown")));
+                      return opened(d);
+                  }, [this] { closePopup(findObject("deleteDialog")); }};
+        v << View{QStringLiteral("settings"), [this] { return openPopup(findObject("settingsDialog")); },
+                  [this] { closePopup(findObject("settingsDialog")); }};
+        v << View{QStringLiteral("help"), [this] { return openPopup(findObject("helpSheet")); },
+                  [this] { closePopup(findObject("helpSheet")); }};
+        v << View{QStringLiteral("models"), [this] { setPage("models"); return nullptr; }, {}};
+        v << View{QStringLiteral("model-settings"), [this] {
+                      QObject* d = findObject("modelSettingsDialog");
+                      d->setProperty("modelPath", m_root->loader()->activePath());
+                      d->setProperty("modelName", QStringLiteral("ponder-demo.gguf"));
+                      return openPopup(d);
+                  }, [this] { closePopup(findObject("modelSettingsDialog")); }};
+        v << View{QStringLiteral("providers"), [this] { setPage("providers"); return nullptr; }, {}};
+        v << View{QStringLiteral("add-provider"), [this] { return openPopup(findObject("addProviderDialog")); },
+                  [this] { closePopup(findObject("addProviderDialog")); }};
+        v << View{QStringLiteral("provider-editor-new"), [this] {
+                      QObject* d = findObject("providerEditorDialog");
+                      QMetaObject::invokeMethod(d, "openNew", Q_ARG(QVariant, QStringLiteral("custom")));
+                      return opened(d);
+                  }, [this] { closePopup(findObject("providerEditorDialog")); }};
+        v << View{QStringLiteral("delete-provider"), [this] {
+                      QObject* d = findObject("deleteProviderDialog");
+                      QMetaObject::invokeMethod(d, "ask", Q_ARG(QVariant, QStringLiteral("x")), Q_ARG(QVariant, QStringLiteral("DeepSeek")));
+                      return opened(d);
+                  }, [this] { closePopup(findObject("deleteProviderDialog")); setPage("chat"); }};
+        return v;
+    }
+
+    void check(const View& view, QObject* popup, const QString& shotName) {
+        QTest::qWait(250);  // transitions (popups fade in over 150 ms) and text layout settle
+        const QImage shot = m_window->grabWindow();
+        QVERIFY(!shot.isNull());
+        QVERIFY(shot.save(screenshotDir() + QLatin1Char('/') + shotName + QStringLiteral(".png")));
+        QQuickItem* root = m_window->contentItem();
+        // A modal dialog dims the rest: what must read well is the dialog. A menu is checked alone
+        // too (it covers what is under it).
+        if (popup) {
+            auto* content = popup->property("contentItem").value<QQuickItem*>();
+            QVERIFY2(content && content->parentItem(), qPrintable(view.name));
+            root = content->parentItem();
+        }
+        const QString where = QStringLiteral("[%1] ").arg(shotName);
+        for (const QString& p : itemsOutsideWindow(m_window, m_window->contentItem())) m_problems << where + p;
+        for (const QString& p : lowContrastTexts(m_window, shot, root)) m_problems << where + p;
+        for (const QString& p : clippedControls(root)) m_problems << where + p;
+        for (const QString& p : unnamedInteractiveItems(root)) m_problems << where + p;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(m_profile.isValid());
+        // As with a screen reader running when the app starts (Qt Quick then sets up each
+        // control's accessibility as it is created). Names are not left to Qt to derive from a
+        // control's text: Qt 6.4 does that only when accessibility turns on after the control
+        // exists, so the app names every control itself, and this test holds it to that.
+        QAccessible::setActive(true);
+        QQuickStyle::setStyle(QStringLiteral("Material"));
+        seed();
+        if (QTest::currentTestFailed()) return;
+        m_root = std::make_unique<AppRoot>(m_profile.path());
+        m_root->setSecretStore(std::make_unique<MemorySecretStore>());
+        QString error;
+        OpenFailure failure;
+        QVERIFY2(m_root->start(error, failure), qPrintable(error));
+        ProviderConfig deepseek = providerFromPreset(QStringLiteral("deepseek"));
+        QVERIFY(!m_root->providers()->add(deepseek).isEmpty());
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        ponder::app::AppRoot::prepareQmlEngine(*m_engine);
+        m_engine->setInitialProperties(m_root->qmlProperties());
+        m_engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
+        QVERIFY(!m_engine->rootObjects().isEmpty());
+        m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().first());
+        QVERIFY(m_window);
+        m_root->loadStartupModel();
+        QVERIFY(QTest::qWaitFor([&] { return m_root->chat()->modelReady(); }, 60000));
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void everyPageAndDialog_data() {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<QString>("theme");
+        for (const QSize& size : {QSize(800, 600), QSize(1400, 900)})
+            for (const char* theme : {"light", "dark"})
+                QTest::addRow("%dx%d-%s", size.width(), size.height(), theme) << size << QString::fromLatin1(theme);
+    }
+
+    void everyPageAndDialog() {
+        QFETCH(QSize, size);
+        QFETCH(QString, theme);
+        m_root->settings()->setTheme(theme);
+        m_window->resize(size);
+        QVERIFY(QTest::qWaitFor([&] { return m_window->size() == size; }, 3000));
+        m_problems.clear();
+        int shots = 0;
+        for (const View& view : views()) {
+            QObject* popup = view.open();
+            const QString name = QStringLiteral("%1-%2x%3-%4").arg(view.name).arg(size.width()).arg(size.height()).arg(theme);
+            check(view, popup, name);
+            if (view.close) view.close();
+            shots++;
+            if (QTest::currentTestFailed()) return;
+        }
+        QCOMPARE(shots, 19);
+        for (const QString& p : m_problems) qWarning("%s", qPrintable(p));  // all of them (QVERIFY2 truncates)
+        QVERIFY2(m_problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(m_problems.size())));
+    }
+
+    void cleanupTestCase() {
+        m_engine.reset();
+        m_root.reset();
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "test_screenshots.moc"
