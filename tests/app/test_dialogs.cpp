@@ -11,8 +11,12 @@
 #include "models/model_library.h"
 #include "models/model_list_model.h"
 #include "providers/secret_store.h"
+#include "settings/app_settings.h"
+#include "settings/theme.h"
 
 #include <QDir>
+#include <QFont>
+#include <functional>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
@@ -95,6 +99,29 @@ class TestDialogs : public QObject {
                  qPrintable(QStringLiteral("%1 lies outside the window: %2,%3 %4x%5 in %6x%7")
                                 .arg(describe(popup)).arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())
                                 .arg(window->width()).arg(window->height())));
+        // Everything in it lies inside it (the rename dialog's field stuck out of the dialog).
+        if (inheritsClass(popup, "QQuickDialog")) {
+            const QRectF frame = item->parentItem()->mapRectToScene(
+                QRectF(0, 0, item->parentItem()->width(), item->parentItem()->height())).adjusted(-1, -1, 1, 1);
+            // Shadows are drawn past the edge on purpose: an effect is a shader effect (source) or
+            // the item holding one.
+            auto effect = [](QQuickItem* i) {
+                if (inheritsClass(i, "QQuickShaderEffect") || inheritsClass(i, "QQuickShaderEffectSource")) return true;
+                for (QQuickItem* c : i->childItems())
+                    if (inheritsClass(c, "QQuickShaderEffectSource")) return true;
+                return false;
+            };
+            const std::function<void(QQuickItem*)> inside = [&](QQuickItem* i) {
+                if (!i->isVisible() || i->width() <= 0 || i->height() <= 0 || effect(i) || QTest::currentTestFailed()) return;
+                bool clipped = false;
+                for (QQuickItem* p = i->parentItem(); p && p != item->parentItem(); p = p->parentItem()) clipped |= p->clip();
+                const QRectF box = i->mapRectToScene(QRectF(0, 0, i->width(), i->height()));
+                QVERIFY2(clipped || frame.contains(box), qPrintable(QStringLiteral("%1 sticks out of %2").arg(describe(i), describe(popup))));
+                for (QQuickItem* c : i->childItems()) inside(c);
+            };
+            inside(const_cast<QQuickItem*>(item));
+            if (QTest::currentTestFailed()) return;
+        }
         shoot(window, shot);
         QVERIFY(QMetaObject::invokeMethod(popup, "close"));
         QVERIFY2(QTest::qWaitFor([&] { return !popup->property("visible").toBool(); }, 3000), qPrintable(describe(popup)));
@@ -149,6 +176,54 @@ private slots:
         // Main.qml's dialogs, the sidebar's, the models page's, the providers page's, the menus.
         QVERIFY2(popups >= 8, qPrintable(QString::number(popups)));
         QCOMPARE(pickers, 3);  // add models, scan a folder, export a conversation
+    }
+
+    // Settings: the drop-downs list their choices (they opened blank), the text size box steps
+    // through sizes that apply (it showed 6-7 pt, clamped to 8) and reaches the messages, and the
+    // dialog stays where it is while its content changes (it re-centred, so clicks on -/+ missed).
+    void settingsDialogWorks() {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+        App app;
+        QVERIFY(app.start({1000, 700}));
+        QObject* dialog = app.window->findChild<QObject*>(QStringLiteral("settingsDialog"));
+        QVERIFY(dialog);
+        QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
+        QVERIFY(QTest::qWaitFor([&] { return dialog->property("opened").toBool(); }, 3000));
+        for (const char* name : {"themeChoice", "thinkingChoice", "sendKeyChoice", "tabKeyChoice"}) {
+            auto* combo = app.window->findChild<QQuickItem*>(QString::fromLatin1(name));
+            QVERIFY2(combo, name);
+            QVERIFY2(!combo->property("displayText").toString().isEmpty(), name);
+            auto* popup = combo->property("popup").value<QObject*>();
+            QVERIFY(QMetaObject::invokeMethod(popup, "open"));
+            QVERIFY(QTest::qWaitFor([&] { return popup->property("opened").toBool(); }, 3000));
+            auto* list = popup->property("contentItem").value<QQuickItem*>();
+            QVERIFY(list);
+            const int count = list->property("count").toInt();
+            QVERIFY2(count >= 2, name);
+            for (int i = 0; i < count; ++i) {
+                QString text;
+                QVERIFY(QMetaObject::invokeMethod(combo, "textAt", Q_RETURN_ARG(QString, text), Q_ARG(int, i)));
+                QVERIFY2(!text.isEmpty(), qPrintable(QStringLiteral("%1 choice %2 is blank").arg(QLatin1String(name)).arg(i)));
+            }
+            QVERIFY(QMetaObject::invokeMethod(popup, "close"));
+            QVERIFY(QTest::qWaitFor([&] { return !popup->property("visible").toBool(); }, 3000));
+        }
+
+        auto* size = app.window->findChild<QQuickItem*>(QStringLiteral("textSize"));
+        QVERIFY(size);
+        const QPointF where(dialog->property("x").toReal(), dialog->property("y").toReal());
+        const QList<int> sizes = AppSettings::textSizes();
+        for (int step = 1; step < sizes.size(); ++step) {
+            QVERIFY(QMetaObject::invokeMethod(size, "increase"));
+            QMetaObject::invokeMethod(size, "valueModified");
+            QCOMPARE(app.root->settings()->fontSize(), sizes[step]);  // what it shows is what applies
+            QCOMPARE(QPointF(dialog->property("x").toReal(), dialog->property("y").toReal()), where);
+        }
+        // The messages follow the size: the composer's text (and every message's) is bodyPixelSize.
+        auto* input = app.window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+        QCOMPARE(input->property("font").value<QFont>().pixelSize(), bodyPixelSizeFor(sizes.last()));
+        app.root->settings()->setFontSize(0);
+        QTRY_COMPARE(input->property("font").value<QFont>().pixelSize(), bodyPixelSizeFor(0));
     }
 
     void missingQmlModuleShowsAnErrorAndTakesATypedPath() {

@@ -8,7 +8,9 @@ import Ponder.Core
 // (Theme.readingWidth). The list follows new text while the user is at the bottom and stays put
 // once they scroll up to read. Keyboard: Up/Down move between messages, Tab reaches the current
 // message's actions, Shift+Esc returns to the composer.
-Page {
+// The list comes before the composer in the item tree, so Tab and Shift+Tab go sidebar, messages,
+// composer in that order (a Page footer would put the composer first).
+Rectangle {
     id: page
 
     required property ChatController chat
@@ -16,12 +18,15 @@ Page {
     property bool tabInsertsTab: false
     function focusComposer() { composer.focusInput() }
 
-    background: Rectangle { color: Theme.background }
+    color: Theme.background
 
     ListView {
         id: list
         objectName: "messageList"
-        anchors.fill: parent
+        anchors.top: parent.top
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: bottomArea.top
         model: page.chat.messages
         clip: true
         spacing: 4
@@ -34,7 +39,7 @@ Page {
         ScrollBar.vertical: ScrollBar {}
         property bool followBottom: true
         // The message list is one stop in the Tab order; arrows move between messages.
-        activeFocusOnTab: count > 0
+        activeFocusOnTab: true
         keyNavigationEnabled: true
         highlightFollowsCurrentItem: false
         currentIndex: -1
@@ -46,6 +51,9 @@ Page {
             chat: page.chat
             sendWithCtrlEnter: page.sendWithCtrlEnter
             tabInsertsTab: page.tabInsertsTab
+            // After saving, on to the answer being written (the composer); after Esc, back to
+            // the list where the keyboard user was.
+            onEditClosed: saved => saved ? composer.focusInput() : list.forceActiveFocus(Qt.OtherFocusReason)
         }
 
         onMovementEnded: followBottom = atYEnd
@@ -93,7 +101,7 @@ Page {
         objectName: "scrollToEnd"
         visible: !list.atYEnd && list.count > 0
         anchors.right: parent.right
-        anchors.bottom: parent.bottom
+        anchors.bottom: bottomArea.top
         anchors.margins: 16
         iconName: "arrow-down"
         text: qsTr("Scroll to the latest message")
@@ -101,7 +109,11 @@ Page {
         onClicked: { list.followBottom = true; list.positionViewAtEnd() }
     }
 
-    footer: ColumnLayout {
+    ColumnLayout {
+        id: bottomArea
+        anchors.left: parent.left
+        anchors.right: parent.right
+        anchors.bottom: parent.bottom
         spacing: 0
         Rectangle {
             objectName: "contextFullBanner"

@@ -35,12 +35,13 @@ Item {
     property bool sendWithCtrlEnter: false
     property bool tabInsertsTab: false
     property bool editing: false
+    // The editor closed (saved and sent, or cancelled): the view decides where the focus goes.
+    signal editClosed(bool saved)
 
     readonly property bool isUser: role === "user"
-    // The message the list's keyboard cursor is on (Up/Down while the list itself has focus, not
-    // one of the messages' buttons or the editor inside it).
-    readonly property bool keyboardCurrent: ListView.isCurrentItem && ListView.view !== null
-                                            && Window.activeFocusItem === ListView.view
+    // The message the list's keyboard cursor is on (Up/Down while the list has focus: the list, a
+    // focus scope, hands it to its current message itself, not to one of its buttons or editor).
+    readonly property bool keyboardCurrent: ListView.isCurrentItem && Window.activeFocusItem === root
     // Only the list's current message is in the Tab order (Up/Down choose it), so Tab goes from
     // the list to that message's buttons and on to the composer, not through every message.
     readonly property bool tabbable: ListView.view === null || ListView.isCurrentItem
@@ -111,8 +112,14 @@ Item {
             sendWithCtrlEnter: root.sendWithCtrlEnter
             tabInsertsTab: root.tabInsertsTab
             canSave: root.chat.canSend
-            onSaveRequested: text => { root.chat.editMessage(root.messageId, text); root.editing = false }
-            onCancelRequested: root.editing = false
+            // The focus moves on before the edit reloads the list (which replaces this delegate).
+            onSaveRequested: text => {
+                const chat = root.chat, id = root.messageId
+                root.editing = false
+                root.editClosed(true)
+                chat.editMessage(id, text)
+            }
+            onCancelRequested: { root.editing = false; root.editClosed(false) }
         }
 
         // --- assistant message

@@ -76,7 +76,7 @@ Pane {
             model: sidebar.chat.visibleConversations
             ScrollBar.vertical: ScrollBar {}
             // One Tab stop; Up/Down move the cursor, Enter opens, F2 renames, Delete deletes.
-            activeFocusOnTab: count > 0
+            activeFocusOnTab: true
             keyNavigationEnabled: true
             highlightFollowsCurrentItem: false
             Accessible.role: Accessible.List
@@ -117,7 +117,7 @@ Pane {
             delegate: ConversationRow {
                 width: ListView.view.width
                 isOpen: conversationId === sidebar.chat.conversationId
-                isCursor: ListView.isCurrentItem && Window.activeFocusItem === list
+                isCursor: ListView.isCurrentItem && (Window.activeFocusItem === this || Window.activeFocusItem === list)
                 onOpenRequested: { list.currentIndex = index; sidebar.chat.openConversation(conversationId); sidebar.conversationChosen() }
                 onRenameRequested: renameDialog.openFor(conversationId, title)
                 onPinRequested: pin => sidebar.conversations.setPinned(conversationId, pin)
