@@ -1,5 +1,6 @@
 // Ponder desktop app: builds the objects (AppRoot), loads the QML module, starts the model load.
 #include "core/app_root.h"
+#include "core/dialog_check.h"
 
 #include "ponder/engine.h"
 
@@ -8,6 +9,8 @@
 #include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTemporaryDir>
 #include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 #include <cstdio>
@@ -44,10 +47,16 @@ int main(int argc, char* argv[]) {
                                QStringLiteral("DIR"));
     cli.addOption(dataDir);
     cli.addOption({QStringLiteral("version"), QStringLiteral("Print the version.")});
+    QCommandLineOption checkDialogs(QStringLiteral("check-dialogs"),
+                                    QStringLiteral("Open every dialog once on a temporary profile, say whether each opened, and quit "
+                                                   "(the Debian package's check)."));
+    cli.addOption(checkDialogs);
     cli.process(app);
 
     QQuickStyle::setStyle(QStringLiteral("Material"));
-    ponder::app::AppRoot root(cli.value(dataDir));
+    QTemporaryDir checkProfile;  // --check-dialogs never touches the user's profile
+    const bool checking = cli.isSet(checkDialogs);
+    ponder::app::AppRoot root(checking && !cli.isSet(dataDir) ? checkProfile.path() : cli.value(dataDir));
     QString error;
     ponder::OpenFailure failure;
     if (!root.start(error, failure)) {
@@ -82,6 +91,10 @@ int main(int argc, char* argv[]) {
                      [] { QCoreApplication::exit(1); }, Qt::QueuedConnection);
     engine.setInitialProperties(root.qmlProperties());
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Ponder/Main.qml")));
+    if (checking) {
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().value(0));
+        return window ? ponder::app::checkDialogs(engine, window) : 1;
+    }
     root.loadStartupModel();
     return app.exec();
 }

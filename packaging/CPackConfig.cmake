@@ -16,6 +16,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)  # debug info stays in the build tree
 # The QML modules come from packaging/qml-modules.txt, the list install-deps.sh installs too.
 file(STRINGS ${PROJECT_SOURCE_DIR}/packaging/qml-modules.txt _ponder_qml_debs REGEX "^[a-z0-9]")
+# A package added to the list reaches the .deb at the next build, without a manual reconfigure.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/packaging/qml-modules.txt)
 list(APPEND _ponder_qml_debs qt6-qpa-plugins)
 list(JOIN _ponder_qml_debs ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/ponder-app/ponder")
