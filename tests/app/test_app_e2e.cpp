@@ -129,6 +129,12 @@ private slots:
         QVERIFY(app.root->chat()->messages()->message(1)->content.find("\\boxed{432}") != std::string::npos);
         QTest::qWait(300);
         shoot(app.window, QStringLiteral("4-after-restart"));
+        // The composer is as wide as the reading column from the first frame after a restart (it
+        // came up about 310 px wide until something re-laid the page).
+        auto* frame = find<QQuickItem>(app.window, "composerFrame");
+        auto* messages = find<QQuickItem>(app.window, "messageList");
+        QVERIFY(frame && messages);
+        QCOMPARE(frame->width(), std::min(760.0, messages->width() - 48));
 
         // The other pages, for review: the models page, and the chat in the dark theme.
         QVERIFY(app.window->setProperty("page", QStringLiteral("models")));

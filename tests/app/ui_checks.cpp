@@ -93,6 +93,19 @@ QStringList itemsOutsideWindow(QQuickWindow* window, QQuickItem* root) {
         if (r.isEmpty()) return;  // clipped away entirely (scrolled out of a list)
         if (!inside.contains(r))
             problems << QStringLiteral("outside the %1x%2 window: %3").arg(window->width()).arg(window->height()).arg(describe(item));
+        // In a list that only scrolls up and down, what is wider than the list is cut off at its
+        // side (thinking panels and the stats line were, at 800x600): the clip hides it, so the
+        // window check above cannot see it.
+        for (QQuickItem* p = item->parentItem(); p; p = p->parentItem()) {
+            if (!p->clip()) continue;
+            if (inherits(p, "QQuickFlickable") && p->property("contentWidth").toReal() <= p->width() + 0.5) {
+                const QRectF box = item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+                const QRectF list = p->mapRectToScene(QRectF(0, 0, p->width(), p->height()));
+                if (box.left() < list.left() - 1 || box.right() > list.right() + 1)
+                    problems << QStringLiteral("cut off at the side of %1: %2").arg(describe(p), describe(item));
+            }
+            break;  // the nearest clipping ancestor decides
+        }
     });
     return problems;
 }
