@@ -110,9 +110,10 @@ std::string model_file_name(const Args& args) { return std::filesystem::path(mod
 Loaded load_model_and_session(const Args& args, bool quiet) {
     ModelOptions mo;
     mo.n_threads = parse_int(args, "threads", 0);
-    mo.backend = args.get("backend", "cpu");
+    mo.devices = args.get("backend", "cpu");
     std::string simd = args.get("simd");
-    if (!simd.empty()) mo.simd = simd.c_str();
+    if (simd == "exact") mo.reference_math = true;  // the CPU's slow reference math, for checks
+    else if (!simd.empty()) mo.simd = simd.c_str();
     if (mo.n_threads < 0) throw UsageError("--threads must be positive");
     std::string error;
     Loaded l;

@@ -115,7 +115,7 @@ void ModelLoader::load(const QString& path) {
     // Always the count the model's settings show (their default already follows the engine's
     // rule for tiny models), so the header's "N threads" and the settings agree.
     if (m_library) options.n_threads = m_library->settingsStore()->settings(path).threads;
-    options.backend = "cpu";  // TODO: offer Vulkan/CUDA here once the engine has those backends
+    options.devices = "cpu";  // TODO: offer Vulkan/CUDA here once the engine has those backends (issues 14, 17)
 
     m_watcher = new QFutureWatcher<LoadOutcome>(this);
     QFutureWatcher<LoadOutcome>* watcher = m_watcher;

@@ -1,9 +1,12 @@
-// A loaded model (internal): the mapped file, hyperparameters, tokenizer, and the weights as
-// backend tensors with their shapes checked.
+// A loaded model (internal): the mapped file, hyperparameters, tokenizer, the architecture that
+// runs it, the backends of its placement and the weights on them.
 #pragma once
 
+#include "arch/arch.h"
 #include "backend.h"
+#include "placement.h"
 #include "ponder/chat_template.h"
+#include "ponder/engine.h"
 #include "ponder/gguf.h"
 #include "ponder/model_info.h"
 #include "ponder/tokenizer.h"
@@ -13,40 +16,58 @@
 
 namespace ponder {
 
-struct LayerWeights {
-    Tensor attn_norm;           // (n_embd)
-    Tensor wq, wk, wv;          // (n_embd -> n_head*hd), (n_embd -> n_head_kv*hd) x2
-    Tensor bq, bk, bv;          // qwen2 biases; data == nullptr when absent
-    Tensor wo;                  // (n_head*hd -> n_embd)
-    Tensor ffn_norm;            // (n_embd)
-    Tensor w_gate, w_up;        // (n_embd -> n_ff)
-    Tensor w_down;              // (n_ff -> n_embd)
-};
-
-struct ModelWeights {
-    Tensor tok_embd;            // (n_vocab rows of n_embd)
-    Tensor output_norm;         // (n_embd)
-    Tensor output;              // (n_embd -> n_vocab); tok_embd when tied
-    Tensor rope_freqs;          // (n_rot/2) Llama 3.1 divisors; data == nullptr when absent
-    std::vector<LayerWeights> layers;
-};
-
 struct Model {
+    std::string path;
     std::unique_ptr<GgufFile> file;
     ModelHparams hp;
+    const Architecture* arch = nullptr;
     std::unique_ptr<Tokenizer> tokenizer;
     ChatTemplateKind chat_template = ChatTemplateKind::Unsupported;
     std::string chat_template_error;
-    std::unique_ptr<Backend> backend;
-    ModelWeights w;
     std::vector<int32_t> eog_ids;  // tokens that end generation
-    bool rope_neox = false;
-    std::vector<float> rope_factors_host;  // computed Llama 3 factors when the file has no tensor
-    Tensor rope_factors_computed;
-    std::string path;
 
-    ~Model();
+    Placement placement;
+    // Declared in this order so the weights go first, then their memory, then the backends.
+    std::vector<std::unique_ptr<Backend>> backends;  // index = placement device
+    std::vector<std::unique_ptr<Buffer>> weight_buffers;
+    std::unique_ptr<ArchWeights> weights;
+
     bool is_eog(int32_t id) const;
+};
+
+// Hands an architecture its weights: each tensor checked against the shape the forward expects
+// and put on the backend the placement gives its part of the model, used in place from the
+// mapped file where that backend can read host memory, else uploaded in bounded pieces with
+// progress and cancel.
+class WeightLoader {
+public:
+    WeightLoader(Model& model, const ModelOptions& options);
+
+    // Placement devices of the parts of the model.
+    int input_device() const { return model_.placement.input; }
+    int output_device() const { return model_.placement.output; }
+    int layer_device(int64_t layer) const { return model_.placement.layers[static_cast<size_t>(layer)]; }
+
+    // The weight `name` of extents `shape` (dims[0] first; 1-D for norms and biases, which must
+    // be F32) on `device`. Missing and optional: true with `out` empty.
+    bool get(const std::string& name, std::vector<int64_t> shape, int device, Tensor& out, bool optional = false);
+    // Values computed on the host (e.g. Llama 3 rope factors) as an F32 tensor on `device`.
+    bool put(const std::vector<float>& values, int device, Tensor& out);
+
+    const GgufFile& file() const { return *model_.file; }
+    const std::string& error() const { return error_; }
+    bool cancelled() const { return cancelled_; }
+
+private:
+    bool upload(const uint8_t* src, size_t bytes, TensorType type, const std::vector<int64_t>& shape, int device, Tensor& out);
+
+    Model& model_;
+    const ModelOptions& options_;
+    std::vector<Buffer*> mapped_;                 // per device: the file's data region, when borrowed
+    std::vector<std::unique_ptr<Stream>> streams_;  // per device, created for the first upload
+    uint64_t uploaded_ = 0, upload_total_ = 0;
+    std::string error_;
+    bool cancelled_ = false;
 };
 
 } // namespace ponder

@@ -1,5 +1,6 @@
 #include "ponder/model_info.h"
 
+#include "arch/arch.h"
 #include "ponder/gguf.h"
 
 namespace ponder {
@@ -10,8 +11,9 @@ bool model_hparams_read(const GgufFile& f, ModelHparams& hp, std::string& error)
         error = "general.architecture is missing; not a model file";
         return false;
     }
-    if (hp.arch != "qwen2" && hp.arch != "llama" && hp.arch != "deepseek2") {
-        error = "unsupported architecture '" + hp.arch + "' (supported: qwen2, llama, deepseek2)";
+    const Architecture* arch = find_architecture(hp.arch);
+    if (!arch) {
+        error = "unsupported architecture '" + hp.arch + "' (supported: " + architecture_names(false) + ")";
         return false;
     }
     const std::string a = hp.arch + ".";
@@ -46,33 +48,12 @@ bool model_hparams_read(const GgufFile& f, ModelHparams& hp, std::string& error)
     hp.rope_scaling_orig_ctx = i("rope.scaling.original_context_length", 0);
     hp.rope_yarn_log_mul = d("rope.scaling.yarn_log_multiplier", 0);
     hp.has_rope_freqs = f.find_tensor("rope_freqs.weight") != nullptr;
-    if (hp.arch == "deepseek2") {
-        hp.n_layer_dense_lead = i("leading_dense_block_count", 0);
-        hp.q_lora_rank = i("attention.q_lora_rank", 0);
-        hp.kv_lora_rank = i("attention.kv_lora_rank", 0);
-        hp.key_length_mla = i("attention.key_length_mla", 0);
-        hp.value_length_mla = i("attention.value_length_mla", 0);
-        hp.n_expert = i("expert_count", 0);
-        hp.n_expert_used = i("expert_used_count", 0);
-        hp.n_expert_shared = i("expert_shared_count", 0);
-        hp.n_ff_exp = i("expert_feed_forward_length", 0);
-        // Files before Oct 2025 lack the group keys; V3/R1 route over 8 groups, top 4.
-        hp.n_expert_groups = i("expert_group_count", hp.n_expert == 256 ? 8 : 1);
-        hp.n_group_used = i("expert_group_used_count", hp.n_expert == 256 ? 4 : 1);
-        hp.expert_weights_scale = d("expert_weights_scale", 1.0);
-        hp.expert_weights_norm = f.get_bool(a + "expert_weights_norm", false);
-        hp.expert_gating_func = i("expert_gating_func", 0);
-        if (hp.kv_lora_rank <= 0) {
-            error = a + "attention.kv_lora_rank is missing";
-            return false;
-        }
-    }
     if (!types_ok) {
         error = "a " + hp.arch + ".* hyperparameter has the wrong type";
         return false;
     }
     if (const GgufValue* tokens = f.find("tokenizer.ggml.tokens")) hp.n_vocab = static_cast<int64_t>(tokens->count);
-    return true;
+    return arch->read_hparams(f, hp, error);
 }
 
 bool model_summary_read(const GgufFile& f, ModelSummary& s, std::string& error) {

@@ -1,6 +1,6 @@
-// A session: the KV cache and the tokens in it, prefix reuse, and the generation loop that
-// turns sampled tokens into reasoning / answer events.
-#include "forward.h"
+// A session: the KV cache and the tokens in it, prefix reuse, and the generation loop that turns
+// sampled tokens into reasoning / answer events. Architecture-free: the model's architecture
+// provides the state and the forward pass.
 #include "model.h"
 #include "ponder/engine.h"
 #include "ponder/reasoning.h"
@@ -14,6 +14,7 @@ const char* stop_reason_name(StopReason r) {
     switch (r) {
     case StopReason::Eos: return "eos";
     case StopReason::Length: return "length";
+    case StopReason::ContextFull: return "context_full";
     case StopReason::Cancelled: return "cancelled";
     case StopReason::Error: return "error";
     default: return "none";
@@ -23,17 +24,98 @@ const char* stop_reason_name(StopReason r) {
 struct Session::State {
     std::shared_ptr<Model> model;
     SessionOptions opt;
-    ForwardState fs;
+    std::unique_ptr<ForwardState> fs;
     std::vector<int32_t> cached;   // tokens whose K/V are in the cache, in order
     std::vector<float> logits;     // after the last cached token
     std::atomic<bool> cancel{false};
     const std::atomic<bool>* caller_cancel = nullptr;  // GenerateOptions::cancel, during generate()
+
     bool cancelled() const { return cancel.load() || (caller_cancel && caller_cancel->load()); }
+    int64_t n_vocab() const { return model->hp.n_vocab; }
+
+    // One forward pass over tokens[0, n) at position `pos0`; no exception escapes (out of memory
+    // inside a backend becomes an error).
+    bool forward(const int32_t* tokens, int64_t n, int pos0, int64_t n_logits, float* out, std::string& error) {
+        try {
+            model->arch->forward(*model, *fs, ForwardBatch{tokens, n, pos0, n_logits, out});
+            return true;
+        } catch (const std::bad_alloc&) {
+            error = "out of memory during a forward pass";
+        } catch (const std::exception& e) {
+            error = std::string("forward pass failed: ") + e.what();
+        }
+        cached.clear();  // the cache may be half written
+        return false;
+    }
+
+    // Evaluates tokens[from, size) in batches after tokens[0, from) already in the cache. Logits
+    // of every position go to all_logits (size x n_vocab) when given, else those after the last
+    // token to `logits`.
+    bool run(const std::vector<int32_t>& tokens, size_t from, float* all_logits, std::string& error) {
+        const size_t nv = static_cast<size_t>(n_vocab());
+        cached.resize(from);
+        for (size_t at = from; at < tokens.size();) {
+            if (cancelled()) {
+                error = "cancelled";
+                return false;
+            }
+            const int64_t n = std::min<int64_t>(fs->n_batch, static_cast<int64_t>(tokens.size() - at));
+            const bool last = at + static_cast<size_t>(n) == tokens.size();
+            const int64_t n_logits = all_logits ? n : last ? 1 : 0;
+            float* out = all_logits ? all_logits + at * nv : logits.data();
+            if (!forward(tokens.data() + at, n, static_cast<int>(at), n_logits, out, error)) return false;
+            cached.insert(cached.end(), tokens.begin() + static_cast<ptrdiff_t>(at),
+                          tokens.begin() + static_cast<ptrdiff_t>(at) + n);
+            at += static_cast<size_t>(n);
+        }
+        return true;
+    }
+
+    // Empty, too long for the context, or an id outside the vocabulary: false + why.
+    bool check(const std::vector<int32_t>& tokens, std::string& error) const {
+        if (tokens.empty()) {
+            error = "nothing to evaluate";
+            return false;
+        }
+        if (static_cast<int64_t>(tokens.size()) > fs->n_ctx) {
+            error = "the prompt is " + std::to_string(tokens.size()) + " tokens but the context holds " +
+                    std::to_string(fs->n_ctx) + "; shorten it or start with a larger context";
+            return false;
+        }
+        for (int32_t t : tokens)
+            if (t < 0 || t >= n_vocab()) {
+                error = "token id " + std::to_string(t) + " is outside the vocabulary";
+                return false;
+            }
+        return true;
+    }
+
+    // How many leading tokens can stay in the cache: the common prefix, less one when it is the
+    // whole sequence (its last token is evaluated again so its logits exist).
+    size_t reusable(const std::vector<int32_t>& tokens) const {
+        size_t keep = 0;
+        while (keep < cached.size() && keep < tokens.size() && cached[keep] == tokens[keep]) keep++;
+        return keep == tokens.size() && keep > 0 ? keep - 1 : keep;
+    }
 };
 
 namespace {
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// The context to allocate: the one asked for, else the trained length capped by what the memory
+// left after the weights can hold.
+int64_t choose_context(const Model& model, const SessionOptions& opt, uint64_t per_token) {
+    const ModelHparams& hp = model.hp;
+    int64_t n_ctx = opt.n_ctx;
+    if (n_ctx <= 0) {
+        const uint64_t avail = available_memory_bytes(), weights = model_weights_bytes(model);
+        const uint64_t room = avail > weights ? (avail - weights) / 10 * 8 : 0;
+        n_ctx = std::min<int64_t>(hp.n_ctx_train, static_cast<int64_t>(room / per_token));
+        n_ctx = std::max<int64_t>(n_ctx, std::min<int64_t>(hp.n_ctx_train, 256));
+    }
+    return std::min<int64_t>(n_ctx, hp.n_ctx_train);
+}
 } // namespace
 
 std::unique_ptr<Session> Session::create(std::shared_ptr<Model> model, const SessionOptions& opt, std::string& error) {
@@ -41,23 +123,14 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<Model> model, const Ses
         error = "no model";
         return nullptr;
     }
-    const ModelHparams& hp = model->hp;
     if (opt.kv_type != TensorType::F16 && opt.kv_type != TensorType::F32) {
         error = "the KV cache type must be F16 or F32";
         return nullptr;
     }
-    const uint64_t per_token = kv_bytes_per_token(hp, opt.kv_type);
-    int64_t n_ctx = opt.n_ctx;
-    if (n_ctx <= 0) {
-        // The trained length, capped by what the memory left after the weights can hold.
-        uint64_t avail = available_memory_bytes(), weights = model_weights_bytes(*model);
-        uint64_t room = avail > weights ? (avail - weights) / 10 * 8 : 0;
-        n_ctx = std::min<int64_t>(hp.n_ctx_train, static_cast<int64_t>(room / per_token));
-        n_ctx = std::max<int64_t>(n_ctx, std::min<int64_t>(hp.n_ctx_train, 256));
-    }
-    if (n_ctx > hp.n_ctx_train) n_ctx = hp.n_ctx_train;
+    const uint64_t per_token = model->arch->kv_bytes_per_token(model->hp, opt.kv_type);
+    const int64_t n_ctx = choose_context(*model, opt, per_token);
     if (opt.check_memory) {
-        uint64_t need = per_token * static_cast<uint64_t>(n_ctx), avail = available_memory_bytes();
+        const uint64_t need = per_token * static_cast<uint64_t>(n_ctx), avail = available_memory_bytes();
         if (need > avail) {
             error = "a context of " + std::to_string(n_ctx) + " tokens needs " + std::to_string(need >> 20) +
                     " MiB for its KV cache but only " + std::to_string(avail >> 20) +
@@ -67,16 +140,23 @@ std::unique_ptr<Session> Session::create(std::shared_ptr<Model> model, const Ses
     }
     std::unique_ptr<Session> s(new Session());
     s->s_ = std::make_unique<State>();
-    s->s_->model = std::move(model);
-    s->s_->opt = opt;
-    int n_batch = std::max(1, std::min(opt.n_batch, static_cast<int>(n_ctx)));
-    if (!s->s_->fs.init(*s->s_->model, static_cast<int>(n_ctx), n_batch, opt.kv_type, error)) return nullptr;
+    State& st = *s->s_;
+    st.model = std::move(model);
+    st.opt = opt;
+    const StateOptions so{static_cast<int>(n_ctx), std::max(1, std::min(opt.n_batch, static_cast<int>(n_ctx))), opt.kv_type};
+    try {
+        st.fs = st.model->arch->create_state(*st.model, so);
+    } catch (const std::bad_alloc&) {
+        error = "out of memory allocating the KV cache for a context of " + std::to_string(n_ctx) + " tokens";
+        return nullptr;
+    }
+    st.logits.resize(static_cast<size_t>(st.n_vocab()));
     return s;
 }
 
 Session::~Session() = default;
 
-int Session::n_ctx() const { return s_->fs.n_ctx; }
+int Session::n_ctx() const { return s_->fs->n_ctx; }
 const std::vector<int32_t>& Session::cached_tokens() const { return s_->cached; }
 const std::vector<float>& Session::logits() const { return s_->logits; }
 const Model& Session::model() const { return *s_->model; }
@@ -84,63 +164,22 @@ void Session::cancel() { s_->cancel.store(true); }
 
 bool Session::evaluate(const std::vector<int32_t>& tokens, std::string& error) {
     State& s = *s_;
-    const Model& m = *s.model;
-    if (tokens.empty()) {
-        error = "nothing to evaluate";
-        return false;
-    }
-    if (static_cast<int64_t>(tokens.size()) > s.fs.n_ctx) {
-        error = "the prompt is " + std::to_string(tokens.size()) + " tokens but the context holds " +
-                std::to_string(s.fs.n_ctx) + "; shorten it or start with a larger context";
-        return false;
-    }
-    for (int32_t t : tokens)
-        if (t < 0 || t >= m.hp.n_vocab) {
-            error = "token id " + std::to_string(t) + " is outside the vocabulary";
-            return false;
-        }
-    // Reuse the cached prefix; at least the last token is evaluated so its logits exist.
-    size_t keep = 0;
-    while (keep < s.cached.size() && keep < tokens.size() && s.cached[keep] == tokens[keep]) keep++;
-    if (keep == tokens.size()) keep--;
-    s.cached.resize(keep);
-    s.logits.resize(static_cast<size_t>(m.hp.n_vocab));
-    for (size_t at = keep; at < tokens.size();) {
-        if (s.cancelled()) {
-            error = "cancelled";
-            return false;
-        }
-        int64_t n = std::min<int64_t>(s.fs.n_batch, static_cast<int64_t>(tokens.size() - at));
-        bool last = at + static_cast<size_t>(n) == tokens.size();
-        forward_llama(m, s.fs, tokens.data() + at, n, static_cast<int>(at), last ? 1 : 0, s.logits.data());
-        s.cached.insert(s.cached.end(), tokens.begin() + static_cast<ptrdiff_t>(at),
-                        tokens.begin() + static_cast<ptrdiff_t>(at) + n);
-        at += static_cast<size_t>(n);
-    }
-    return true;
+    s.cancel.store(false);
+    return s.check(tokens, error) && s.run(tokens, s.reusable(tokens), nullptr, error);
 }
 
 bool Session::evaluate_all_logits(const std::vector<int32_t>& tokens, std::vector<float>& logits, std::string& error) {
     State& s = *s_;
-    const Model& m = *s.model;
-    s.cached.clear();
-    if (static_cast<int64_t>(tokens.size()) > s.fs.n_ctx) {
-        error = "the sequence does not fit the context";
+    s.cancel.store(false);
+    if (!s.check(tokens, error)) return false;
+    const size_t nv = static_cast<size_t>(s.n_vocab());
+    try {
+        logits.assign(tokens.size() * nv, 0.f);
+    } catch (const std::bad_alloc&) {
+        error = "out of memory for the logits of " + std::to_string(tokens.size()) + " tokens";
         return false;
     }
-    const size_t nv = static_cast<size_t>(m.hp.n_vocab);
-    logits.assign(tokens.size() * nv, 0.f);
-    for (size_t at = 0; at < tokens.size();) {
-        int64_t n = std::min<int64_t>(s.fs.n_batch, static_cast<int64_t>(tokens.size() - at));
-        for (int32_t t : std::vector<int32_t>(tokens.begin() + static_cast<ptrdiff_t>(at), tokens.begin() + static_cast<ptrdiff_t>(at) + n))
-            if (t < 0 || t >= m.hp.n_vocab) {
-                error = "token id " + std::to_string(t) + " is outside the vocabulary";
-                return false;
-            }
-        forward_llama(m, s.fs, tokens.data() + at, n, static_cast<int>(at), n, logits.data() + at * nv);
-        s.cached.insert(s.cached.end(), tokens.begin() + static_cast<ptrdiff_t>(at), tokens.begin() + static_cast<ptrdiff_t>(at) + n);
-        at += static_cast<size_t>(n);
-    }
+    if (!s.run(tokens, 0, logits.data(), error)) return false;
     s.logits.assign(logits.end() - static_cast<ptrdiff_t>(nv), logits.end());
     return true;
 }
@@ -167,18 +206,18 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
         emit(Event{EventKind::Done, {}, r.stats, reason, {}});
         return r;
     };
-
-    // Prompt: only the suffix that differs from the cache is evaluated.
-    size_t reused = 0;
-    while (reused < s.cached.size() && reused < prompt.size() && s.cached[reused] == prompt[reused]) reused++;
-    if (reused == prompt.size() && reused > 0) reused--;
-    std::string error;
-    if (!evaluate(prompt, error)) {
+    auto fail = [&](const std::string& error) {
         if (s.cancelled()) return finish(StopReason::Cancelled);
         r.error = error;
         emit(Event{EventKind::Error, {}, r.stats, StopReason::Error, error});
         return finish(StopReason::Error);
-    }
+    };
+
+    // Prompt: only the suffix that differs from the cache is evaluated.
+    std::string error;
+    if (!s.check(prompt, error)) return fail(error);
+    const size_t reused = s.reusable(prompt);
+    if (!s.run(prompt, reused, nullptr, error)) return fail(error);
     r.stats.prompt_tokens = static_cast<int>(prompt.size());
     r.stats.prompt_evaluated = static_cast<int>(prompt.size() - reused);
     r.stats.prompt_ms = ms_since(t0);
@@ -200,7 +239,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
             reason = StopReason::Cancelled;
             break;
         }
-        int32_t next = sampler.sample(s.logits.data(), static_cast<int32_t>(s.logits.size()), history);
+        const int32_t next = sampler.sample(s.logits.data(), static_cast<int32_t>(s.logits.size()), history);
         if (r.tokens.empty()) r.stats.first_token_ms = ms_since(t0);
         if (m.is_eog(next)) {
             reason = StopReason::Eos;
@@ -210,13 +249,16 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
         history.push_back(next);
         r.stats.generated_tokens = static_cast<int>(r.tokens.size());
         deliver(split.push(utf8.push(tok.token_bytes(next))));
-        bool more = opt.n_predict < 0 || i + 1 < opt.n_predict;
-        if (!more) break;
-        if (static_cast<int>(s.cached.size()) >= s.fs.n_ctx) {  // the context is full
-            reason = StopReason::Length;
+        if (opt.n_predict >= 0 && i + 1 >= opt.n_predict) break;
+        if (static_cast<int>(s.cached.size()) >= s.fs->n_ctx) {
+            reason = StopReason::ContextFull;
             break;
         }
-        forward_llama(m, s.fs, &next, 1, static_cast<int>(s.cached.size()), 1, s.logits.data());
+        if (!s.forward(&next, 1, static_cast<int>(s.cached.size()), 1, s.logits.data(), error)) {
+            deliver(split.push(utf8.flush()));
+            deliver(split.flush());
+            return fail(error);
+        }
         s.cached.push_back(next);
     }
     deliver(split.push(utf8.flush()));

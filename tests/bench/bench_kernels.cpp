@@ -1,6 +1,6 @@
 // bench_kernels: single-thread dot-product kernel speed per tensor type and instruction set,
 // on a weight matrix the size of R1-Distill-Qwen-1.5B's FFN (8960 x 1536), as GB/s of weights.
-#include "cpu/kernels.h"
+#include "backends/cpu/kernels.h"
 #include "make_model.h"
 #include "quant.h"
 

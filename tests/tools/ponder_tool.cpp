@@ -13,10 +13,14 @@
 //              [--output-type T] [--q4-k-m] [--n-embd N] [--n-ff N] [--n-layer N] [--n-head N]
 //              [--n-head-kv N] [--vocab-tokens N] [--tied] [--rope-freqs] [--seed S] [--ctx N]
 //   logits --model M.gguf --tokens 1,2,3 [--out F.bin] [--simd exact|scalar|avx2|avx512] [--kv f32|f16]
+//          [--devices SPEC]   (exact: the CPU's reference math; SPEC: e.g. cpu:4MiB+cpu)
 //                            all-position logits (float32, row-major)
 //   dequant --model M.gguf --tensor NAME [--out F.bin]   a tensor dequantized (float32)
+//   bench --model M.gguf [--p 512] [--n 128] [--r 3] [--threads N] [--devices SPEC] [--kv f16|f32]
+//                            pp/tg tokens/s as JSON, like ponder-cli bench (no Qt needed)
 #include "make_model.h"
 #include "quant.h"
+#include "ponder/bench.h"
 #include "ponder/engine.h"
 
 #include <cstdio>
@@ -202,7 +206,11 @@ int main(int argc, char** argv) {
         if (cmd == "logits") {
             ModelOptions mo;
             mo.check_memory = false;
-            if (m.count("simd")) mo.simd = m["simd"].c_str();
+            if (m.count("simd")) {
+                if (m["simd"] == "exact") mo.reference_math = true;  // the CPU's reference math
+                else mo.simd = m["simd"].c_str();
+            }
+            if (m.count("devices")) mo.devices = m["devices"];
             auto model = model_load(need(m, "model"), mo, error);
             if (!model) die(error);
             std::vector<int32_t> ids;
@@ -220,6 +228,35 @@ int main(int argc, char** argv) {
             std::ofstream f(out, std::ios::binary);
             f.write(reinterpret_cast<const char*>(logits.data()), static_cast<std::streamsize>(logits.size() * 4));
             return f ? 0 : 1;
+        }
+        if (cmd == "bench") {
+            auto num = [&](const char* k, int def) { return m.count(k) ? std::stoi(m[k]) : def; };
+            ModelOptions mo;
+            mo.n_threads = num("threads", 0);
+            if (m.count("devices")) mo.devices = m["devices"];
+            auto model = model_load(need(m, "model"), mo, error);
+            if (!model) die(error);
+            const BenchOptions bo{num("p", 512), num("n", 128), num("r", 3)};
+            SessionOptions so;
+            so.n_ctx = bo.n_prompt + bo.n_gen + 1;
+            so.n_batch = std::max(so.n_batch, bo.n_prompt);
+            if (m.count("kv")) so.kv_type = m["kv"] == "f32" ? TensorType::F32 : TensorType::F16;
+            auto session = Session::create(model, so, error);
+            if (!session) die(error);
+            BenchResult r;
+            if (!run_bench(*session, bo, r, error)) die(error);
+            nlohmann::ordered_json j;
+            j["model"] = need(m, "model");
+            j["backend"] = model_backend_description(*model);
+            j["n_prompt"] = bo.n_prompt;
+            j["n_gen"] = bo.n_gen;
+            j["pp_tokens_per_s"] = r.pp_mean;
+            j["pp_tokens_per_s_sd"] = r.pp_sd;
+            j["tg_tokens_per_s"] = r.tg_mean;
+            j["tg_tokens_per_s_sd"] = r.tg_sd;
+            j["peak_rss_bytes"] = r.peak_rss_bytes;
+            std::puts(j.dump(2).c_str());
+            return 0;
         }
         if (cmd == "dequant") {  // dequant --model M --tensor NAME [--out F.bin]: float32, GGUF order
             auto f = gguf_open(need(m, "model"), error);

@@ -1,7 +1,7 @@
 // The inference engine: SIMD kernels against the scalar reference, sessions (prefix reuse,
 // cancellation, seeds, a full context, memory checks), the sampler and the reasoning splitter.
 // Logits against an independent reference and llama.cpp are in tests/reference and tests/peers.
-#include "cpu/kernels.h"
+#include "backends/cpu/kernels.h"
 #include "make_model.h"
 #include "ponder/engine.h"
 #include "ponder/reasoning.h"
@@ -71,6 +71,17 @@ const char* kTypes[] = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q
 
 } // namespace
 
+// The kernel tests below check each SIMD level this CPU runs. One it lacks goes unchecked: a
+// visible skip here, and a failure in CI (whose machines have AVX-512 VNNI).
+TEST(Kernels, ThisCpuRunsEverySimdLevel) {
+    std::string missing;
+    for (const char* isa : {"avx2", "avx512"})
+        if (!cpu::cpu_supports(isa)) missing += std::string(missing.empty() ? "" : ", ") + isa;
+    if (missing.empty()) return;
+    if (std::getenv("CI")) FAIL() << "this CPU lacks " << missing << ": those kernels are untested here";
+    GTEST_SKIP() << "this CPU lacks " << missing << ": those kernels are untested here";
+}
+
 TEST(Kernels, EverySimdDotAgreesWithScalar) {
     std::mt19937_64 rng(7);
     std::normal_distribution<float> normal(0, 1);
@@ -78,10 +89,7 @@ TEST(Kernels, EverySimdDotAgreesWithScalar) {
     std::vector<float> act(n);
     for (float& x : act) x = normal(rng);
     for (const char* isa : {"avx2", "avx512"}) {
-        if (!cpu::cpu_supports(isa)) {
-            std::printf("skipping %s: not supported by this CPU\n", isa);
-            continue;
-        }
+        if (!cpu::cpu_supports(isa)) continue;  // reported by Kernels.ThisCpuRunsEverySimdLevel
         cpu::Kernels k = cpu::kernels_for(isa), s = cpu::kernels_for("scalar");
         for (const char* name : kTypes) {
             TensorType t{};
@@ -339,7 +347,7 @@ TEST(Engine, FullContextIsAnErrorForPromptsAndAStopForGeneration) {
     GenerateResult r = s->generate(long_prompt, greedy(4), nullptr);
     EXPECT_EQ(r.reason, StopReason::Error);
     r = s->generate(std::vector<int32_t>(10, 72), greedy(-1), nullptr);
-    EXPECT_EQ(r.reason, StopReason::Length);
+    EXPECT_EQ(r.reason, StopReason::ContextFull);
     EXPECT_EQ(static_cast<int>(s->cached_tokens().size()), 16);
     EXPECT_LE(r.tokens.size(), 7u);
     EXPECT_FALSE(s->evaluate({999999}, err));
@@ -405,7 +413,7 @@ TEST(Engine, BadModelFilesGiveClearErrors) {
     EXPECT_EQ(model_load(rewrite("blk.1.ffn_up.weight", "", TensorType::F32), {}, err), nullptr);
     EXPECT_NE(err.find("tensor 'blk.1.ffn_up.weight' is missing"), std::string::npos) << err;
     EXPECT_EQ(model_load(rewrite("", "blk.0.attn_norm.weight", TensorType::F32), {}, err), nullptr);
-    EXPECT_NE(err.find("tensor 'blk.0.attn_norm.weight' has shape {32, 1}, expected {256, 1}"), std::string::npos) << err;
+    EXPECT_NE(err.find("tensor 'blk.0.attn_norm.weight' has shape {32}, expected {256}"), std::string::npos) << err;
     EXPECT_EQ(model_load(rewrite("", "blk.0.ffn_gate.weight", TensorType::IQ2_XXS), {}, err), nullptr);
     EXPECT_NE(err.find("has type IQ2_XXS, which Ponder cannot compute with yet"), std::string::npos) << err;
 }

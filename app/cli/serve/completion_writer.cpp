@@ -72,7 +72,7 @@ std::string CompletionWriter::finish(const GenerateResult& r) {
     summary_.cached_tokens = r.stats.prompt_evaluated > 0 ? info_.prompt_tokens - r.stats.prompt_evaluated : 0;
     const char* finish = "stop";
     if (answer_stop_.stopped() || r.reason == StopReason::Eos) finish = "stop";
-    else if (r.reason == StopReason::Length) finish = "length";
+    else if (r.reason == StopReason::Length || r.reason == StopReason::ContextFull) finish = "length";
     else if (r.reason == StopReason::Cancelled) summary_.finish_reason = "cancelled";
     else if (r.reason == StopReason::Error) summary_.finish_reason = "error";
     if (summary_.finish_reason.empty()) summary_.finish_reason = finish;

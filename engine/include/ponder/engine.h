@@ -28,12 +28,23 @@ const char* engine_version();
 struct Model;  // opaque
 
 struct ModelOptions {
-    int n_threads = 0;          // 0: one per core available to the process
-    std::string backend = "cpu";
+    int n_threads = 0;          // CPU threads per session; 0: one per core available to the process
+    // Where the weights and KV cache go: '+'-joined terms [N x]KIND[#INDEX][:BUDGET], e.g. "cpu",
+    // or "cpu:512MiB+cpu" (layers fill the first device up to its budget, then the next).
+    std::string devices = "cpu";
     bool check_memory = true;   // refuse a model whose weights do not fit in available RAM
-    // CPU kernels: "scalar", "avx2", "avx512" caps the SIMD level; "exact" dequantizes weights
-    // and skips activation quantization (a slow reference for tests). null: the best available.
+    // CPU kernels: "scalar", "avx2", "avx512" caps the SIMD level. null: the best available.
     const char* simd = nullptr;
+    // Reference math on the CPU: weights dequantized to F32 and dotted with unquantized
+    // activations in double. Slow; for checking the quantized fast paths.
+    bool reference_math = false;
+    // Weights used in place from the mapped file where the device can read host memory (the
+    // CPU); false copies them into the device's own memory, as a GPU always does.
+    bool use_mmap = true;
+    // Copies into device memory report progress(bytes done, bytes total) and stop, with the error
+    // "cancelled", when *cancel becomes true. Both optional; called on the loading thread.
+    std::function<void(uint64_t done, uint64_t total)> progress;
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 std::shared_ptr<Model> model_load(const std::string& path, const ModelOptions& options, std::string& error);
@@ -43,6 +54,7 @@ const Tokenizer& model_tokenizer(const Model& m);
 // The model's chat template kind; Unsupported with model_chat_template_error() when not R1.
 ChatTemplateKind model_chat_template(const Model& m);
 const std::string& model_chat_template_error(const Model& m);
+// The devices that run the model and what each holds, e.g. "CPU (avx512, 2 threads)".
 std::string model_backend_description(const Model& m);
 bool model_is_end_of_generation(const Model& m, int32_t token);
 uint64_t model_weights_bytes(const Model& m);
@@ -60,7 +72,9 @@ struct SessionOptions {
 };
 
 enum class EventKind { Reasoning, Answer, Stats, Done, Error };
-enum class StopReason { None, Eos, Length, Cancelled, Error };
+// Eos: the model ended its turn; Length: n_predict tokens; ContextFull: the context has no room
+// for another token; Cancelled; Error (GenerateResult::error says why).
+enum class StopReason { None, Eos, Length, ContextFull, Cancelled, Error };
 const char* stop_reason_name(StopReason r);
 
 struct GenerationStats {
@@ -113,11 +127,13 @@ public:
     // sequence does not fit the context or contains an invalid id.
     bool evaluate(const std::vector<int32_t>& tokens, std::string& error);
     // Logits after every position of `tokens` (teacher forcing, for tests and eval); resets the cache.
+    // Both evaluate calls can be stopped by cancel() from another thread (error "cancelled").
     bool evaluate_all_logits(const std::vector<int32_t>& tokens, std::vector<float>& logits, std::string& error);
     const std::vector<float>& logits() const;
 
     // Streams a reply to `prompt` (the whole conversation's tokens; the cached prefix is reused).
     // Events arrive on the calling thread. cancel() from any thread stops it within one token.
+    // Sessions of one model are independent: each may run on its own thread at the same time.
     GenerateResult generate(const std::vector<int32_t>& prompt, const GenerateOptions& options,
                             const EventCallback& on_event);
     void cancel();

@@ -6,7 +6,7 @@
 // kernels_avx512.cpp, each compiled for its instruction set (internal linkage per file).
 #pragma once
 
-#include "../quant.h"
+#include "quant.h"
 #include "kernels.h"
 #include "x86_common.h"
 

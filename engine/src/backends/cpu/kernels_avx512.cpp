@@ -3,7 +3,7 @@
 // cpu_supports("avx512").
 #include "kernels.h"
 
-#include "../quant.h"
+#include "quant.h"
 #include "x86_common.h"
 #include "x86_multi.h"
 

@@ -2,7 +2,7 @@
 // cpu_supports("avx2"). Each kernel computes what vec_dot_scalar computes (tests compare them).
 #include "kernels.h"
 
-#include "../quant.h"
+#include "quant.h"
 #include "x86_common.h"
 #include "x86_multi.h"
 

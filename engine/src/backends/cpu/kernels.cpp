@@ -1,6 +1,6 @@
 #include "kernels.h"
 
-#include "../quant.h"
+#include "quant.h"
 
 #include <cstdlib>
 #include <cstring>
