@@ -356,7 +356,7 @@ void ChatController::onAnswerDelta(quint64 id, const QString& text) {
     m_messages.appendAnswer(m_requestMessage, text);
 }
 
-void ChatController::onFinished(quint64 id, const QString& reason, const QString& error,
+void ChatController::onFinished(quint64 id, ponder::StopReason reason, const QString& error,
                                 ponder::app::GenerationStatsSnapshot stats) {
     if (id != m_requestId) return;
     const qint64 messageId = m_requestMessage;
@@ -364,7 +364,7 @@ void ChatController::onFinished(quint64 id, const QString& reason, const QString
     m_requestId = 0;
     m_requestMessage = 0;
     m_requestConversation = 0;
-    if (reason == QLatin1String("context_full") && conversation == m_conversationId) m_contextFull = true;
+    if (reason == ponder::StopReason::ContextFull && conversation == m_conversationId) m_contextFull = true;
     if (conversation == m_conversationId)
         m_messages.finish(messageId, messageStateFor(reason), error, stats.toMessageStats());
     m_conversations.reload();

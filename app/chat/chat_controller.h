@@ -138,7 +138,7 @@ private slots:
     void onWorkerModelChanged(bool loaded, int contextLength, const QString& description);
     void onReasoningDelta(quint64 id, const QString& text);
     void onAnswerDelta(quint64 id, const QString& text);
-    void onFinished(quint64 id, const QString& reason, const QString& error, ponder::app::GenerationStatsSnapshot stats);
+    void onFinished(quint64 id, ponder::StopReason reason, const QString& error, ponder::app::GenerationStatsSnapshot stats);
     void onRetrying(quint64 id, int seconds, const QString& why);
 
 private:

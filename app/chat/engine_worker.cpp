@@ -16,10 +16,12 @@ ponder::MessageStats GenerationStatsSnapshot::toMessageStats() const {
     return st;
 }
 
-ponder::MessageState messageStateFor(const QString& reason) {
-    if (reason == QLatin1String("eos") || reason == QLatin1String("length")) return MessageState::Complete;
-    if (reason == QLatin1String("cancelled")) return MessageState::Cancelled;
-    return MessageState::Error;  // "error", "context_full": the text so far is kept with the message
+ponder::MessageState messageStateFor(StopReason reason) {
+    switch (reason) {
+    case StopReason::Eos: case StopReason::Length: return MessageState::Complete;
+    case StopReason::Cancelled: return MessageState::Cancelled;
+    default: return MessageState::Error;  // an error or a full context: the text so far is kept with the message
+    }
 }
 
 EngineWorker::EngineWorker(const QString& databasePath, QObject* parent)
@@ -27,6 +29,7 @@ EngineWorker::EngineWorker(const QString& databasePath, QObject* parent)
     qRegisterMetaType<GenerationRequest>();
     qRegisterMetaType<GenerationStatsSnapshot>();
     qRegisterMetaType<std::shared_ptr<ponder::Model>>();
+    qRegisterMetaType<ponder::StopReason>();
 }
 
 EngineWorker::~EngineWorker() = default;
@@ -37,6 +40,9 @@ void EngineWorker::requestStop(quint64 id) {
 }
 
 void EngineWorker::setModel(std::shared_ptr<ponder::Model> model, int contextLength) {
+    // The old session (its KV cache) goes first, so memory never holds two caches at once.
+    m_session.reset();
+    m_model.reset();
     std::unique_ptr<ponder::Session> session;
     QString description;
     std::string error;
@@ -59,7 +65,7 @@ void EngineWorker::generate(GenerationRequest request) {
     GenerationStatsSnapshot snap;
     std::unique_ptr<StreamingWriter> writer = m_database.writerFor(request.messageId);
     // Every way out saves the message in a final state before telling the GUI.
-    auto end = [&](const QString& reason, const QString& message) {
+    auto end = [&](StopReason reason, const QString& message) {
         if (writer) {
             std::string why;
             if (!writer->finish(messageStateFor(reason), snap.toMessageStats(), message.toStdString(), why))
@@ -68,11 +74,11 @@ void EngineWorker::generate(GenerationRequest request) {
         emit finished(request.id, reason, message, snap);
     };
     if (request.id <= m_stopBelow.load()) {
-        end(QStringLiteral("cancelled"), {});
+        end(StopReason::Cancelled, {});
         return;
     }
     if (!m_session) {
-        end(QStringLiteral("error"), tr("No model is loaded."));
+        end(StopReason::Error, tr("No model is loaded."));
         return;
     }
     std::vector<ChatMessage> messages;
@@ -80,7 +86,7 @@ void EngineWorker::generate(GenerationRequest request) {
     const Tokenizer& tok = model_tokenizer(*m_model);
     ChatTemplateKind kind = model_chat_template(*m_model);
     if (kind == ChatTemplateKind::Unsupported) {
-        end(QStringLiteral("error"), QString::fromStdString(model_chat_template_error(*m_model)));
+        end(StopReason::Error, QString::fromStdString(model_chat_template_error(*m_model)));
         return;
     }
     ChatRenderOptions ro;
@@ -88,14 +94,14 @@ void EngineWorker::generate(GenerationRequest request) {
     std::vector<int32_t> prompt;
     std::string error;
     if (!chat_render_tokens(tok, messages, ro, prompt, error)) {
-        end(QStringLiteral("error"), QString::fromStdString(error));
+        end(StopReason::Error, QString::fromStdString(error));
         return;
     }
     snap.promptTokens = static_cast<int>(prompt.size());
     // Leave room for an answer: a prompt that fills the context cannot be answered.
     constexpr int kMinRoom = 64;
     if (snap.promptTokens + kMinRoom > m_session->n_ctx()) {
-        end(QStringLiteral("context_full"),
+        end(StopReason::ContextFull,
             tr("This conversation (%1 tokens) no longer fits the model's context of %2 tokens.")
                 .arg(snap.promptTokens)
                 .arg(m_session->n_ctx()));
@@ -156,19 +162,10 @@ void EngineWorker::generate(GenerationRequest request) {
         snap.reasoningTokens = ro.think_prefix ? snap.generatedTokens : 0;
         snap.reasoningMs = ro.think_prefix ? static_cast<double>(clock.elapsed()) : 0;
     }
-    QString reason;
-    switch (r.reason) {
-    case StopReason::Eos: reason = QStringLiteral("eos"); break;
-    case StopReason::Cancelled: reason = QStringLiteral("cancelled"); break;
-    case StopReason::Error: reason = QStringLiteral("error"); break;
-    default:
-        // Without a token limit, stopping for length means the context filled up.
-        reason = request.maxTokens < 0 ? QStringLiteral("context_full") : QStringLiteral("length");
-    }
     QString message = QString::fromStdString(r.error);
-    if (reason == QLatin1String("context_full"))
+    if (r.reason == StopReason::ContextFull)
         message = tr("The context of %1 tokens is full; the answer was cut here.").arg(m_session->n_ctx());
-    end(reason, message);
+    end(r.reason, message);
 }
 
 } // namespace ponder::app

@@ -43,7 +43,7 @@ struct GenerationStatsSnapshot {
 };
 
 // The stored state of an answer that ended for `reason` (see EngineWorker::finished).
-ponder::MessageState messageStateFor(const QString& reason);
+ponder::MessageState messageStateFor(ponder::StopReason reason);
 
 class EngineWorker : public QObject {
     Q_OBJECT
@@ -72,9 +72,10 @@ signals:
     void reasoningDelta(quint64 id, QString text);
     void answerDelta(quint64 id, QString text);
     void progress(quint64 id, ponder::app::GenerationStatsSnapshot stats);
-    // reason: "eos", "length", "cancelled", "error", "context_full". The message is already
-    // saved in its final state when this arrives.
-    void finished(quint64 id, QString reason, QString error, ponder::app::GenerationStatsSnapshot stats);
+    // Why the answer ended (the engine's own StopReason; ContextFull also when the conversation no
+    // longer fits before anything is generated). The message is already saved in its final
+    // state when this arrives.
+    void finished(quint64 id, ponder::StopReason reason, QString error, ponder::app::GenerationStatsSnapshot stats);
 
 private:
 
@@ -93,3 +94,4 @@ private:
 Q_DECLARE_METATYPE(ponder::app::GenerationRequest)
 Q_DECLARE_METATYPE(ponder::app::GenerationStatsSnapshot)
 Q_DECLARE_METATYPE(std::shared_ptr<ponder::Model>)
+Q_DECLARE_METATYPE(ponder::StopReason)

@@ -31,9 +31,12 @@ void RemoteWorker::stop(quint64 id) {
 }
 
 namespace {
-QString reasonFor(const RemoteOutcome& o) {
-    if (o.reason == QLatin1String("stop")) return QStringLiteral("eos");
-    return o.reason;  // "length", "cancelled", "error"
+// The server's finish reason as the engine's: "stop" is the model ending its turn.
+StopReason reasonFor(const RemoteOutcome& o) {
+    if (o.reason == QLatin1String("stop")) return StopReason::Eos;
+    if (o.reason == QLatin1String("length")) return StopReason::Length;
+    if (o.reason == QLatin1String("cancelled")) return StopReason::Cancelled;
+    return StopReason::Error;
 }
 } // namespace
 
@@ -106,7 +109,7 @@ void RemoteWorker::generate(GenerationRequest request, RemoteTarget target) {
             s.snap.generationMs = static_cast<double>(o.totalMs - o.firstTokenMs);
         }
         if (!s.answerStarted) s.snap.reasoningMs = static_cast<double>(o.totalMs);
-        const QString reason = reasonFor(o);
+        const StopReason reason = reasonFor(o);
         if (s.writer) {
             std::string why;
             if (!s.writer->finish(messageStateFor(reason), s.snap.toMessageStats(), o.error.toStdString(), why))

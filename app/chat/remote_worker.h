@@ -43,8 +43,8 @@ signals:
     void reasoningDelta(quint64 id, QString text);
     void answerDelta(quint64 id, QString text);
     void progress(quint64 id, ponder::app::GenerationStatsSnapshot stats);
-    // reason as EngineWorker's ("eos", "length", "cancelled", "error"); saved before it arrives.
-    void finished(quint64 id, QString reason, QString error, ponder::app::GenerationStatsSnapshot stats);
+    // reason as EngineWorker's (Eos, Length, Cancelled, Error); saved before it arrives.
+    void finished(quint64 id, ponder::StopReason reason, QString error, ponder::app::GenerationStatsSnapshot stats);
     void retrying(quint64 id, int seconds, QString why);
 
 private:

@@ -203,7 +203,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!lastRow()->reasoning.empty(), kTimeoutMs);
         m_chat->stop();
         QTRY_VERIFY_WITH_TIMEOUT(!m_chat->generating(), kTimeoutMs);
-        QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(finished.at(0).at(1).value<ponder::StopReason>(), ponder::StopReason::Cancelled);
         auto branch = stored(m_chat->conversationId());
         QCOMPARE(branch.back().state, MessageState::Cancelled);
         QCOMPARE(branch.back().reasoning, std::string("Let me add "));
