@@ -4,11 +4,17 @@
 For both architectures and every tensor type: tiny random models written by the project
 (ponder_tool make-model, real Qwen vocabulary truncated to 8k tokens); then
   - dequantization of every weight type is bit-exact with dequant.py,
-  - logits of every position (engine, ponder_tool logits) match reference_forward.py:
-      F32 / F16 / BF16 weights, the engine's normal fast path:   max |diff| < 1e-4
-      quantized weights, the engine's exact mode (dequantize, no
-      activation quantization):                                   max |diff| < 1e-4
-      quantized weights, the fast path (Q8 activations, as llama.cpp): max |diff| < 6% of max |logit|
+  - logits of every position (engine, ponder_tool logits) match reference_forward.py, with the KV
+    cache in F32 (reference: float64 keys/values) and in F16, the engine's default (reference:
+    keys/values rounded to half precision):
+      F32 / F16 / BF16 weights, the engine's normal fast path:        max |diff| < 1e-4 (F32 cache)
+      quantized weights, the engine's reference math (dequantize, no
+      activation quantization):                                         max |diff| < 1e-4 (F32 cache)
+      any weights, F16 cache:                                           max |diff| < 2e-3
+      quantized weights, the fast path (Q8 activations, as llama.cpp):
+        max |diff| < FAST_BOUND[type], an absolute bound per type set at about 1.5x the largest
+        difference measured on these models (2026-12), so a kernel that drifts fails here even
+        while its argmax still agrees.
 
 usage: check_engine.py --tool build/tests/ponder_tool --tokenizer-json TOKENIZER.json --workdir DIR
 """
@@ -25,6 +31,12 @@ from gguf_reader import read_gguf  # noqa: E402
 
 TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"]
 FLOAT_TYPES = {"F32", "F16", "BF16"}
+# Largest fast-path max|diff| measured over both architectures (qwen2, llama) with either cache,
+# times ~1.5. The differences come from quantizing activations to 8 bits before the dot products.
+FAST_BOUND = {"Q8_0": 0.32, "Q4_0": 0.33, "Q4_1": 0.33, "Q5_0": 0.33, "Q5_1": 0.35, "Q2_K": 0.45,
+              "Q3_K": 0.56, "Q4_K": 0.44, "Q5_K": 0.41, "Q6_K": 0.58}
+EXACT_BOUND = 1e-4
+F16_CACHE_BOUND = 2e-3
 TOKENS = [40, 1079, 11, 1246, 525, 498, 30, 220, 16, 17, 18, 198, 785, 4226, 374, 2, 13, 3555]
 
 
@@ -68,25 +80,31 @@ def main():
                 ref = dequantize(tid, raw, int(np.prod(dims)))
                 check(np.array_equal(ours.view(np.uint32), ref.astype(np.float32).view(np.uint32)),
                       f"{arch} {t} dequant {name} not bit-exact")
-            ref_path = os.path.join(args.workdir, "ref.npy")
-            subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "reference_forward.py"),
-                            "--model", model, "--tokens", ",".join(map(str, TOKENS)), "--out", ref_path], check=True)
-            ref = np.load(ref_path)
-            scale = float(np.abs(ref).max())
-            for mode in (["default"] if t in FLOAT_TYPES else ["exact", "default"]):
-                out = os.path.join(args.workdir, "ours.bin")
-                cmd = [args.tool, "logits", "--model", model, "--tokens", ",".join(map(str, TOKENS)), "--kv", "f32",
-                       "--out", out]
-                if mode == "exact":
-                    cmd += ["--simd", "exact"]
-                run(cmd)
-                ours = np.fromfile(out, dtype=np.float32).reshape(ref.shape)
-                diff = float(np.abs(ours - ref).max())
-                bound = 1e-4 if (t in FLOAT_TYPES or mode == "exact") else 0.06 * scale
-                agree = float((ours.argmax(1) == ref.argmax(1)).mean())
-                print(f"{arch:6} {t:5} {mode:8} max|diff| {diff:.2e} (bound {bound:.1e}, max|logit| {scale:.1f}, "
-                      f"argmax agreement {agree:.2f})")
-                check(diff < bound, f"{arch} {t} {mode} logits max|diff| {diff:.3e} >= {bound:.1e}")
+            for kv in ("f32", "f16"):
+                ref_path = os.path.join(args.workdir, "ref.npy")
+                subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "reference_forward.py"),
+                                "--model", model, "--tokens", ",".join(map(str, TOKENS)), "--kv-cache", kv,
+                                "--out", ref_path], check=True)
+                ref = np.load(ref_path)
+                scale = float(np.abs(ref).max())
+                for mode in (["default"] if t in FLOAT_TYPES else ["exact", "default"]):
+                    out = os.path.join(args.workdir, "ours.bin")
+                    cmd = [args.tool, "logits", "--model", model, "--tokens", ",".join(map(str, TOKENS)), "--kv", kv,
+                           "--out", out]
+                    if mode == "exact":
+                        cmd += ["--simd", "exact"]
+                    run(cmd)
+                    ours = np.fromfile(out, dtype=np.float32).reshape(ref.shape)
+                    diff = float(np.abs(ours - ref).max())
+                    nmse = float(((ours - ref) ** 2).sum() / (ref ** 2).sum())
+                    if t in FLOAT_TYPES or mode == "exact":
+                        bound = EXACT_BOUND if kv == "f32" else F16_CACHE_BOUND
+                    else:
+                        bound = FAST_BOUND[t]
+                    agree = float((ours.argmax(1) == ref.argmax(1)).mean())
+                    print(f"{arch:6} {t:5} {mode:8} kv {kv}  max|diff| {diff:.2e} (bound {bound:.1e}, "
+                          f"max|logit| {scale:.1f}, nmse {nmse:.1e}, argmax agreement {agree:.2f})")
+                    check(diff < bound, f"{arch} {t} {mode} kv {kv}: logits max|diff| {diff:.3e} >= {bound:.1e}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -185,8 +185,10 @@ def silu(x):
     return x / (1.0 + np.exp(-x))
 
 
-def attention_block(model, il, x, angles):
-    """x: (T, n_embd) -> attention output (T, n_embd) for layer il (before the residual add)."""
+def attention_block(model, il, x, angles, kv_f16=False):
+    """x: (T, n_embd) -> attention output (T, n_embd) for layer il (before the residual add).
+    kv_f16: keys and values are rounded to IEEE half precision as a half-precision KV cache stores
+    them (round to nearest even), the rest stays float64."""
     p = f"blk.{il}."
     T = x.shape[0]
     h = rmsnorm(x, model.vector(p + "attn_norm.weight"), model.eps)
@@ -195,6 +197,9 @@ def attention_block(model, il, x, angles):
     v = linear(model, p + "attn_v.weight", h, p + "attn_v.bias").reshape(T, model.n_head_kv, model.head_dim_v)
     q = rope(model, q, angles)
     k = rope(model, k, angles)
+    if kv_f16:
+        k = k.astype(np.float16).astype(F64)
+        v = v.astype(np.float16).astype(F64)
     a = attention(model, q, k, v)                               # (T, n_head * hd_v)
     return linear(model, p + "attn_output.weight", a, p + "attn_output.bias")
 
@@ -218,7 +223,7 @@ def output_logits(model, x, chunk_rows=16384):
     return logits
 
 
-def forward(model, tokens):
+def forward(model, tokens, kv_f16=False):
     """tokens: list of ids at positions 0..T-1 -> float64 logits (T, n_vocab) for every position."""
     tokens = [int(t) for t in tokens]
     if not tokens:
@@ -230,7 +235,7 @@ def forward(model, tokens):
     x = model.embedding_rows(tokens)                            # (T, n_embd)
     angles = rope_angles(model, np.arange(len(tokens)))        # (T, n_rot/2)
     for il in range(model.n_layer):
-        x = x + attention_block(model, il, x, angles)
+        x = x + attention_block(model, il, x, angles, kv_f16)
         x = x + ffn_block(model, il, x)
     return output_logits(model, x)
 
@@ -243,6 +248,8 @@ def main(argv=None):
     ap.add_argument("--tokens", help="comma-separated token ids, positions 0..n-1")
     ap.add_argument("--dequant-tensor", help="write this tensor dequantized (float32, flat)")
     ap.add_argument("--out", required=True, help=".npy output path")
+    ap.add_argument("--kv-cache", choices=["f32", "f16"], default="f32",
+                    help="f16: keys and values rounded to half precision, as a half-precision KV cache stores them")
     args = ap.parse_args(argv)
     if (args.tokens is None) == (args.dequant_tensor is None):
         ap.error("give exactly one of --tokens or --dequant-tensor")
@@ -254,7 +261,7 @@ def main(argv=None):
         np.save(args.out, model.flat(args.dequant_tensor).astype(np.float32))
         return 0
     tokens = [int(t) for t in args.tokens.replace(" ", "").split(",") if t != ""]
-    logits = forward(model, tokens)
+    logits = forward(model, tokens, kv_f16=args.kv_cache == "f16")
     np.save(args.out, logits.astype(np.float32))
     return 0
 
