@@ -21,6 +21,8 @@ debs=(
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
   # tests: unit tests, fuzzing, reference implementations, peers
   libgtest-dev clang-14 libclang-rt-14-dev python3 python3-numpy xvfb xauth
+  # the engine on an x86-64 without AVX (tests/unit/test_portable.sh)
+  qemu-user
   # the real keychain test: gnome-keyring's Secret Service on a private D-Bus session
   gnome-keyring dbus-daemon
 )

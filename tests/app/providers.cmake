@@ -4,6 +4,9 @@
 set(_providers_server provider_test_server.cpp provider_test_server.h)
 
 ponder_qt_test(test_provider_store test_provider_store.cpp)
+# Without a session bus, so the fallback to keys kept in memory is tested (and never skipped)
+# and a developer's own keychain is never touched.
+set_tests_properties(test_provider_store PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;DBUS_SESSION_BUS_ADDRESS=")
 ponder_qt_test(test_provider_editor test_provider_editor.cpp ${_providers_server})
 ponder_qt_test(test_model_picker test_model_picker.cpp)
 ponder_qt_test(test_provider_profile test_provider_profile.cpp ${_providers_server})

@@ -5,6 +5,7 @@
 
 #include <QUuid>
 #include <QtTest>
+#include "../ci_skip.h"
 
 using namespace ponder::app;
 
@@ -33,7 +34,7 @@ class TestKeychainSecretStore : public QObject {
 private slots:
     void roundTripThroughTheKeychain() {
         if (qEnvironmentVariable("PONDER_TEST_KEYCHAIN") != QLatin1String("1"))
-            QSKIP("needs a Secret Service session (run through run_with_keychain.sh)");
+            PONDER_QSKIP("needs a Secret Service session (run through run_with_keychain.sh)");
         const QString service = QStringLiteral("Ponder-test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         const QString id = QStringLiteral("provider-1");
         QString error, value;

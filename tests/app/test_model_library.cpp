@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "../ci_skip.h"
 
 using namespace ponder::app;
 using Role = ModelListModel::Role;
@@ -281,7 +282,7 @@ private slots:
     // First run: the bundled demo model is in the list, ready, not removable.
     void bundledDemoModelIsListed() {
         const QString demo = AppPaths::demoModelPath();
-        if (!QFileInfo::exists(demo)) QSKIP("resources/models/ponder-demo.gguf is not in this checkout yet");
+        if (!QFileInfo::exists(demo)) PONDER_QSKIP("resources/models/ponder-demo.gguf is not in this checkout yet");
         Fixture f;
         f.library.addBundled(demo);
         QVERIFY(waitIdle(f.library));

@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
+#include "../ci_skip.h"
 
 #include <atomic>
 
@@ -216,7 +217,7 @@ private slots:
     // First run: the bundled demo model loads, so the first message works offline.
     void bundledDemoModelLoads() {
         const QString demo = AppPaths::demoModelPath();
-        if (!QFileInfo::exists(demo)) QSKIP("resources/models/ponder-demo.gguf is not in this checkout yet");
+        if (!QFileInfo::exists(demo)) PONDER_QSKIP("resources/models/ponder-demo.gguf is not in this checkout yet");
         Fixture f;
         f.library.addBundled(demo);
         QVERIFY(QTest::qWaitFor([&] { return !f.library.busy(); }, 5000));

@@ -11,6 +11,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "../ci_skip.h"
 
 using namespace ponder::app;
 
@@ -266,7 +267,7 @@ private slots:
 
     void keychainWithoutServiceKeepsKeysForTheSession() {
         if (!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-            QSKIP("a D-Bus session runs here: the fallback is tested only without one, so the user's keychain is never touched");
+            PONDER_QSKIP("a D-Bus session runs here: the fallback is tested only without one, so the user's keychain is never touched");
         KeychainSecretStore keychain(QStringLiteral("PonderTest"));
         QVERIFY(keychain.persistent());  // until it finds out
         QSignalSpy persistentChanged(&keychain, &SecretStore::persistentChanged);
