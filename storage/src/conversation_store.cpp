@@ -142,11 +142,13 @@ int64_t ConversationStore::create_conversation(std::string_view title, const Con
 bool ConversationStore::list_conversations(int limit, int offset, std::vector<ConversationSummary>& out,
                                            std::string& error) {
     out.clear();
-    // The preview reads only the start of the leaf's text; the count walks one index range.
+    // The preview reads only the start of the leaf's text, or of its question when the leaf has
+    // no answer text (stopped while thinking): never the reasoning, which is not the answer.
+    // The count walks one index range.
     Statement st(db_, R"sql(
-        SELECT c.id, c.title, c.updated_at, c.pinned, c.model, substr(m.content, 1, 200), substr(m.reasoning, 1, 200),
+        SELECT c.id, c.title, c.updated_at, c.pinned, c.model, substr(m.content, 1, 200), substr(p.content, 1, 200),
                (SELECT count(*) FROM messages x WHERE x.conversation_id = c.id)
-        FROM conversations c LEFT JOIN messages m ON m.id = c.active_leaf_id
+        FROM conversations c LEFT JOIN messages m ON m.id = c.active_leaf_id LEFT JOIN messages p ON p.id = m.parent_id
         ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC LIMIT ?1 OFFSET ?2)sql");
     st.bind(1, int64_t{limit}).bind(2, int64_t{offset});
     while (st.step()) {

@@ -35,6 +35,19 @@ std::vector<std::string> contents(const std::vector<Message>& branch) {
 
 } // namespace
 
+TEST(ConversationStore, PreviewOfAnAnswerStoppedWhileThinkingIsItsQuestion) {
+    std::string dir = fresh_dir(), err;
+    auto db = open_ok(dir + "/p.db");
+    ConversationStore store(*db);
+    const int64_t c = store.create_conversation("C", {}, err);
+    const int64_t q = store.append_user_message(c, "Why is the sky blue?", err);
+    answer(store, *db, c, q, "", "Rayleigh scattering, let me think");  // no answer text yet
+    std::vector<ConversationSummary> list;
+    ASSERT_TRUE(store.list_conversations(50, 0, list, err)) << err;
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].preview, "Why is the sky blue?");  // never the reasoning
+}
+
 TEST(ConversationStore, ListIsPinnedFirstThenMostRecentWithPreview) {
     std::string dir = fresh_dir(), err;
     auto db = open_ok(dir + "/l.db");
