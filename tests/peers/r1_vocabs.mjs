@@ -1,7 +1,8 @@
 // Builds DeepSeek-R1-style tokenizer.json files from the npm tokenizer packages, so that the
 // peer tests can run without downloading any model. The regular BPE vocabularies and merges
 // are the real ones (Qwen2.5 == Qwen3 for ids < 151643, Llama 3.1, DeepSeek-V3); only the
-// added tokens are rewritten to the R1 sets listed in /work/shared/R1-FACTS.md section 2.
+// added tokens are rewritten to the R1 special-token sets (their ids are in the tables below,
+// of this file, from the models' published tokenizer configs).
 //
 //   import { buildR1Vocab } from "./r1_vocabs.mjs";
 //   const meta = await buildR1Vocab("qwen", "/tmp/work");

@@ -1,6 +1,6 @@
 """Minimal GGUF (v2 / v3, little-endian) reader.
 
-Written from the GGUF format definition (see /work/shared/R1-FACTS.md section 4):
+Written from the GGUF format definition (summarised below):
 
     magic "GGUF" | u32 version | i64 n_tensors | i64 n_kv
     n_kv x  { string key, i32 value_type, value }
