@@ -8,6 +8,7 @@ out=${1:-$root/build-sanitize}
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 jobs=$(nproc)
+mkdir -p "$out"
 
 configure() {  # DIR SANITIZER
   cmake -S "$root" -B "$1" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPONDER_BUILD_APP=OFF \
