@@ -71,6 +71,9 @@ TEST(HttpRequestParser, RefusalsCarryTheirStatus) {
     EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n"), 400);
     EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"), 400);
     EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"), 400);
+    // An empty Content-Length is present, not absent: refused, alone or beside chunked (found by fuzzing).
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length:\r\n\r\n"), 400);
+    EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: \r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400);
     EXPECT_EQ(status_of("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"), 501);
     EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: h\r\nA: b\r\n folded\r\n\r\n"), 400);
     EXPECT_EQ(status_of("GET /x HTTP/1.1\r\nHost: h\r\nNo colon\r\n\r\n"), 400);

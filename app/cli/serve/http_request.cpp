@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace ponder::serve {
 
@@ -169,16 +170,16 @@ bool HttpRequestParser::finish_headers() {
         return false;
     }
     const std::vector<std::string> codings = transfer_codings(req_);
-    std::string length;
+    std::optional<std::string> length;  // present but empty is not absent: it is refused below
     for (const auto& [name, value] : req_.headers) {
         if (name != "content-length") continue;
-        if (!length.empty() && value != length) {
+        if (length && value != *length) {
             fail(400, "The request has conflicting Content-Length headers.");
             return false;
         }
         length = value;
     }
-    if (!codings.empty() && !length.empty()) {  // both: a request smuggling pattern, refused (RFC 9112 6.1)
+    if (!codings.empty() && length) {  // both: a request smuggling pattern, refused (RFC 9112 6.1)
         fail(400, "The request has both Transfer-Encoding and Content-Length.");
         return false;
     }
@@ -199,14 +200,14 @@ bool HttpRequestParser::finish_headers() {
             return false;
         }
         state_ = State::ChunkSize;
-    } else if (!length.empty()) {
+    } else if (length) {
         bool over = false;
-        if (!parse_decimal(length, limits_.max_body_bytes, remaining_, over)) {
+        if (!parse_decimal(*length, limits_.max_body_bytes, remaining_, over)) {
             fail(400, "The Content-Length header is not a number.");
             return false;
         }
         if (over) {
-            fail(413, "The request body is " + length + " bytes, over the limit of " +
+            fail(413, "The request body is " + *length + " bytes, over the limit of " +
                           std::to_string(limits_.max_body_bytes) + " bytes.");
             return false;
         }
