@@ -10,6 +10,9 @@
 
 namespace ponder {
 
+std::unique_ptr<GgufFile> gguf_open_one(const std::string& path, std::string& error);
+bool gguf_join_shards(GgufFile& first, const std::string& opened, std::string& error);
+
 namespace {
 
 constexpr int kMaxArrayDepth = 8;          // nested arrays deeper than this are refused
@@ -299,10 +302,11 @@ std::unique_ptr<GgufFile> gguf_parse(const uint8_t* data, uint64_t size, std::st
                         "truncated or corrupt");
         ti.data = data + f->data_offset_ + ti.offset;
     }
+    f->shards_.push_back({{}, size, data + std::min(f->data_offset_, size), data_size});
     return f;
 }
 
-std::unique_ptr<GgufFile> gguf_open(const std::string& path, std::string& error) {
+std::unique_ptr<GgufFile> gguf_open_one(const std::string& path, std::string& error) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         error = path + ": " + std::strerror(errno);
@@ -334,6 +338,25 @@ std::unique_ptr<GgufFile> gguf_open(const std::string& path, std::string& error)
         return nullptr;
     }
     f->map_ = map;
+    f->shards_[0].path = path;
+    return f;
+}
+
+std::unique_ptr<GgufFile> gguf_open(const std::string& path, std::string& error) {
+    auto f = gguf_open_one(path, error);
+    if (!f || f->get_int("split.count", 1) <= 1) return f;
+    // A file of a split set: open the set from its first file, wherever the user pointed.
+    if (f->get_int("split.no", 0) != 0) {
+        const std::string first = gguf_shard_path(path, 1);
+        if (first.empty()) {
+            error = path + ": part of a split model, but its name is not NAME-0000k-of-0000N.gguf, so the other "
+                           "files cannot be found";
+            return nullptr;
+        }
+        f = gguf_open_one(first, error);
+        if (!f) return nullptr;
+    }
+    if (!gguf_join_shards(*f, f->shards_[0].path, error)) return nullptr;
     return f;
 }
 

@@ -19,7 +19,55 @@ template <class T> std::vector<uint8_t> scalar(T v) {
     put(out, v);
     return out;
 }
+size_t width(GgufType t) {
+    switch (t) {
+    case GgufType::U8: case GgufType::I8: case GgufType::BOOL: return 1;
+    case GgufType::U16: case GgufType::I16: return 2;
+    case GgufType::U32: case GgufType::I32: case GgufType::F32: return 4;
+    default: return 8;
+    }
+}
+
+// The payload of a value (without its type id), as GGUF stores it.
+void encode(std::vector<uint8_t>& out, const GgufValue& v) {
+    switch (v.type) {
+    case GgufType::STRING: GgufWriter::put_string(out, v.str); return;
+    case GgufType::ARRAY:
+        GgufWriter::put_u32(out, static_cast<uint32_t>(v.elem_type));
+        GgufWriter::put_u64(out, v.count);
+        if (v.elem_type == GgufType::STRING) {
+            for (std::string_view s : v.strings) GgufWriter::put_string(out, s);
+        } else if (v.elem_type == GgufType::ARRAY) {
+            for (const GgufValue& item : v.items) encode(out, item);
+        } else {
+            out.insert(out.end(), v.raw, v.raw + v.count * width(v.elem_type));
+        }
+        return;
+    case GgufType::F32: put(out, static_cast<float>(v.f)); return;
+    case GgufType::F64: put(out, v.f); return;
+    case GgufType::I8: case GgufType::I16: case GgufType::I32: case GgufType::I64: {
+        const int64_t i = v.i;
+        const size_t at = out.size();
+        out.resize(at + width(v.type));
+        std::memcpy(out.data() + at, &i, width(v.type));  // little-endian: the low bytes
+        return;
+    }
+    default: {
+        const uint64_t u = v.u;
+        const size_t at = out.size();
+        out.resize(at + width(v.type));
+        std::memcpy(out.data() + at, &u, width(v.type));
+        return;
+    }
+    }
+}
 } // namespace
+
+void GgufWriter::set_value(const std::string& key, const GgufValue& value) {
+    std::vector<uint8_t> payload;
+    encode(payload, value);
+    set(key, value.type, std::move(payload));
+}
 
 void GgufWriter::put_u32(std::vector<uint8_t>& out, uint32_t v) { put(out, v); }
 void GgufWriter::put_u64(std::vector<uint8_t>& out, uint64_t v) { put(out, v); }

@@ -62,21 +62,21 @@ Tensor shaped(Buffer* buffer, size_t offset, TensorType type, const std::vector<
 } // namespace
 
 WeightLoader::WeightLoader(Model& model, const ModelOptions& options)
-    : model_(model), options_(options), mapped_(model.backends.size(), nullptr), streams_(model.backends.size()) {
-    // The file's data region, borrowed once per device that can read host memory; the weights
-    // of the other devices are copied, and their total is what progress counts to.
-    const GgufTensor* first = model.file->tensors().empty() ? nullptr : &model.file->tensors().front();
+    : model_(model), options_(options), mapped_(model.backends.size()), streams_(model.backends.size()) {
+    // Each file's data region (one per file of a split set), borrowed once per device that can
+    // read host memory; the weights of the other devices are copied, and their total is what
+    // progress counts to.
     for (size_t d = 0; d < model.backends.size(); d++) {
-        std::unique_ptr<Buffer> b;
-        if (options.use_mmap && first)
-            b = model.backends[d]->borrow_host(first->data - first->offset,
-                                               model.file->file_size() - model.file->data_offset());
-        if (!b) {
-            upload_total_ += model.placement.bytes[d];
-            continue;
+        for (const GgufFile::Shard& shard : model.file->shards()) {
+            std::unique_ptr<Buffer> b = options.use_mmap ? model.backends[d]->borrow_host(shard.data, shard.data_size) : nullptr;
+            if (!b) break;
+            mapped_[d].push_back(b.get());
+            model.weight_buffers.push_back(std::move(b));
         }
-        mapped_[d] = b.get();
-        model.weight_buffers.push_back(std::move(b));
+        if (mapped_[d].size() != model.file->shards().size()) {
+            mapped_[d].clear();
+            upload_total_ += model.placement.bytes[d];
+        }
     }
 }
 
@@ -104,16 +104,23 @@ bool WeightLoader::get(const std::string& name, std::vector<int64_t> shape, int 
         error_ = "tensor '" + name + "' (a norm or bias) must be F32, found " + std::string(tensor_type_name(t->type));
         return false;
     }
-    if (Buffer* mapped = mapped_[static_cast<size_t>(device)]) {
-        out = shaped(mapped, t->offset, t->type, shape);
+    if (const std::vector<Buffer*>& mapped = mapped_[static_cast<size_t>(device)]; !mapped.empty()) {
+        out = shaped(mapped[static_cast<size_t>(t->shard)], t->offset, t->type, shape);
         return true;
     }
     return upload(t->data, t->nbytes, t->type, shape, device, out);
 }
 
-bool WeightLoader::put(const std::vector<float>& values, int device, Tensor& out) {
-    return upload(reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(float), TensorType::F32,
-                  {static_cast<int64_t>(values.size())}, device, out);
+bool WeightLoader::put(const std::vector<float>& values, int device, Tensor& out, std::vector<int64_t> shape,
+                       TensorType type) {
+    if (shape.empty()) shape = {static_cast<int64_t>(values.size())};
+    if (type == TensorType::F16) {
+        std::vector<uint16_t> half(values.size());
+        for (size_t i = 0; i < values.size(); i++) half[i] = fp32_to_fp16(values[i]);
+        return upload(reinterpret_cast<const uint8_t*>(half.data()), half.size() * 2, type, shape, device, out);
+    }
+    return upload(reinterpret_cast<const uint8_t*>(values.data()), values.size() * sizeof(float), TensorType::F32, shape,
+                  device, out);
 }
 
 bool WeightLoader::upload(const uint8_t* src, size_t bytes, TensorType type, const std::vector<int64_t>& shape,

@@ -51,8 +51,10 @@ public:
     // The weight `name` of extents `shape` (dims[0] first; 1-D for norms and biases, which must
     // be F32) on `device`. Missing and optional: true with `out` empty.
     bool get(const std::string& name, std::vector<int64_t> shape, int device, Tensor& out, bool optional = false);
-    // Values computed on the host (e.g. Llama 3 rope factors) as an F32 tensor on `device`.
-    bool put(const std::vector<float>& values, int device, Tensor& out);
+    // Values computed on the host (Llama 3 rope factors, a transposed matrix) as a tensor of
+    // `shape` (default: 1-D) and type F32 or F16 on `device`.
+    bool put(const std::vector<float>& values, int device, Tensor& out, std::vector<int64_t> shape = {},
+             TensorType type = TensorType::F32);
 
     const GgufFile& file() const { return *model_.file; }
     const std::string& error() const { return error_; }
@@ -63,7 +65,7 @@ private:
 
     Model& model_;
     const ModelOptions& options_;
-    std::vector<Buffer*> mapped_;                 // per device: the file's data region, when borrowed
+    std::vector<std::vector<Buffer*>> mapped_;    // per device, per file: the data regions, when borrowed
     std::vector<std::unique_ptr<Stream>> streams_;  // per device, created for the first upload
     uint64_t uploaded_ = 0, upload_total_ = 0;
     std::string error_;

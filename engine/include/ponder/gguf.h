@@ -66,6 +66,7 @@ struct GgufTensor {
     uint64_t offset = 0;                       // relative to the data region
     uint64_t nbytes = 0;
     const uint8_t* data = nullptr;             // points into the mapping
+    int shard = 0;                             // which file of a split set holds it (0: the first)
     int64_t n_elements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
 };
 
@@ -75,12 +76,23 @@ public:
     GgufFile(const GgufFile&) = delete;
     GgufFile& operator=(const GgufFile&) = delete;
 
+    // One file of a split set (or the only file): where its tensor data lies in memory.
+    struct Shard {
+        std::string path;
+        uint64_t file_size = 0;
+        const uint8_t* data = nullptr;  // the data region
+        uint64_t data_size = 0;
+    };
+
     uint32_t version() const { return version_; }
-    uint64_t file_size() const { return size_; }
+    // Bytes of the whole model: every file of a split set together.
+    uint64_t file_size() const { return total_size_ ? total_size_ : size_; }
     uint64_t alignment() const { return alignment_; }
-    uint64_t data_offset() const { return data_offset_; }
-    const std::vector<GgufKv>& kvs() const { return kvs_; }
+    uint64_t data_offset() const { return data_offset_; }  // of the first file
+    const std::vector<GgufKv>& kvs() const { return kvs_; }  // the metadata is the first file's
+    // Every tensor of the model, from all files of a split set.
     const std::vector<GgufTensor>& tensors() const { return tensors_; }
+    const std::vector<Shard>& shards() const { return shards_; }
 
     const GgufValue* find(std::string_view key) const;
     const GgufTensor* find_tensor(std::string_view name) const;
@@ -95,6 +107,8 @@ public:
 private:
     friend std::unique_ptr<GgufFile> gguf_parse(const uint8_t*, uint64_t, std::string&);
     friend std::unique_ptr<GgufFile> gguf_open(const std::string&, std::string&);
+    friend std::unique_ptr<GgufFile> gguf_open_one(const std::string&, std::string&);
+    friend bool gguf_join_shards(GgufFile&, const std::string&, std::string&);
     GgufFile() = default;
 
     void* map_ = nullptr;  // owned mmap (nullptr when parsing caller-owned memory)
@@ -105,11 +119,22 @@ private:
     uint64_t data_offset_ = 0;
     std::vector<GgufKv> kvs_;
     std::vector<GgufTensor> tensors_;
+    std::vector<Shard> shards_;
+    std::vector<std::unique_ptr<GgufFile>> other_shards_;  // files 2..N of a split set, kept mapped
+    uint64_t total_size_ = 0;
 };
 
 // Opens and validates a GGUF file (mmap'd read-only). On failure returns nullptr and sets
-// `error` to a message that names the file's problem.
+// `error` to a message that names the file's problem. A file of a split set
+// (NAME-00001-of-00003.gguf, with split.no / split.count / split.tensors.count) opens the whole
+// set: every file present, consistent and mapped once, tensors looked up across them.
 std::unique_ptr<GgufFile> gguf_open(const std::string& path, std::string& error);
+
+// Split-set file names, NAME-0000k-of-0000N.gguf (k 1-based, five digits each, as llama.cpp
+// writes them): k and N, or false for any other name.
+bool gguf_split_name(std::string_view path, int& index, int& count);
+// The path of file k of the set `path` belongs to; empty when `path` is not a split name.
+std::string gguf_shard_path(const std::string& path, int k);
 
 // Parses GGUF bytes owned by the caller (they must outlive the result). Used by the fuzzer.
 std::unique_ptr<GgufFile> gguf_parse(const uint8_t* data, uint64_t size, std::string& error);
@@ -134,6 +159,8 @@ public:
     void set_strings(const std::string& key, const std::vector<std::string>& v);
     void set_i32s(const std::string& key, const std::vector<int32_t>& v);
     void set_f32s(const std::string& key, const std::vector<float>& v);
+    // A value read from another file, copied as it is (any type, arrays and nested arrays too).
+    void set_value(const std::string& key, const GgufValue& value);
     // A value serialized by the caller (type id + payload), for nested arrays and tests.
     void set_raw(const std::string& key, GgufType type, std::vector<uint8_t> payload);
 
