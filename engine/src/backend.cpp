@@ -2,9 +2,17 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 namespace ponder {
+
+void Stream::unsupported(const char* op) {
+    throw std::runtime_error(std::string("the ") + op + " op is not supported by the " + backend().kind() + " backend");
+}
+void Stream::matmul_id(const Tensor&, const Tensor&, const Tensor&, const Tensor&) { unsupported("matmul_id"); }
+void Stream::moe_route(const Tensor&, const Tensor*, const MoeRouting&, const Tensor&, const Tensor&) { unsupported("moe_route"); }
+void Stream::moe_sum(const Tensor&, const Tensor&, const Tensor&) { unsupported("moe_sum"); }
 
 OwnedTensor alloc_tensor(Backend& backend, TensorType type, int64_t ne0, int64_t ne1, int64_t ne2) {
     OwnedTensor o;

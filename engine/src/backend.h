@@ -61,6 +61,18 @@ struct RopeParams {
     float mscale = 1;          // magnitude of the rotation (YaRN's cos/sin scale; 1 for DeepSeek-V3)
 };
 
+// How a mixture-of-experts layer picks its experts (DeepSeek-V3 / R1: sigmoid scores, 8 groups of
+// 32 experts, the best 4 groups by the sum of their two highest scores, 8 experts among those;
+// a per-expert bias shifts the choice but not the weights; weights normalised, then x2.5).
+struct MoeRouting {
+    int n_expert_used = 1;     // k experts per token
+    int n_group = 1;           // experts split into this many equal groups
+    int n_group_used = 1;      // only experts in the best groups are candidates
+    bool sigmoid = true;       // scores: sigmoid (V3 / R1) or softmax (V2)
+    bool normalize = true;     // the chosen weights divided by their sum
+    float scale = 1;           // then multiplied by this
+};
+
 struct AttentionParams {
     float scale = 1;           // applied to q.k before the softmax
     int pos0 = 0;              // position of the first query; query t sees keys 0 .. pos0 + t
@@ -98,10 +110,31 @@ public:
     // queries); query t attends to keys 0 .. p.pos0 + t, which must be < n_kv.
     virtual void attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
                            const AttentionParams& p) = 0;
-    // out = silu(gate) * up. All {d, n}.
+    // out = silu(gate) * up. All {d, n} or {d, k, n}.
     virtual void swiglu(const Tensor& gate, const Tensor& up, const Tensor& out) = 0;
     // out = a + b (out may be a). All {d, n}.
     virtual void add(const Tensor& a, const Tensor& b, const Tensor& out) = 0;
+
+    // --- mixture-of-experts and latent-attention ops (deepseek2). A backend without them reports
+    // "not supported" (as a std::runtime_error the session turns into an error message), so a
+    // placement keeps such layers on a backend that has them. ---------------------------------------
+    // Matrix ids[j][t] of w times x: out[:, j, t] = w[ids[j, t]] . x[:, j % nx, t].
+    // w {k, m, n_mat} any weight type (may be a strided 3-D view); x {k, nx, n} F32 with nx 1 (one
+    // input for every slot: the experts' gate/up) or nx = n_slots (each slot its own: down, or one
+    // matrix per attention head); ids I32 {n_slots, n}; out {m, n_slots, n} F32.
+    // Only the chosen matrices are read: a token reads k of 256 experts.
+    virtual void matmul_id(const Tensor& w, const Tensor& x, const Tensor& ids, const Tensor& out);
+    // Picks experts from router logits {n_expert, n} (F32): ids {k, n} I32 and weights {k, n} F32,
+    // best first. bias {n_expert} (F32, or null) is added to the scores for choosing only.
+    virtual void moe_route(const Tensor& logits, const Tensor* bias, const MoeRouting& p, const Tensor& ids,
+                           const Tensor& weights);
+    // out[:, t] = sum_j weights[j, t] * y[:, j, t]. y {d, k, n}; weights {k, n}; out {d, n}.
+    virtual void moe_sum(const Tensor& y, const Tensor& weights, const Tensor& out);
+    // Whether the three ops above are implemented here.
+    virtual bool supports_moe_ops() const { return false; }
+
+protected:
+    [[noreturn]] void unsupported(const char* op);
 };
 
 class Backend {

@@ -18,6 +18,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <random>
+#include <stdexcept>
 
 using namespace ponder;
 
@@ -148,7 +149,7 @@ std::vector<double> rope_theta(const RopeParams& p, const std::vector<float>& di
             return p.n_rot * std::log(p.yarn.orig_ctx / (beta * 2 * M_PI)) / (2 * std::log(static_cast<double>(p.freq_base)));
         };
         lo = std::max(0.0, std::floor(corr(p.yarn.beta_fast)));
-        hi = std::min(half - 1.0, std::ceil(corr(p.yarn.beta_slow)));
+        hi = std::min(p.n_rot - 1.0, std::ceil(corr(p.yarn.beta_slow)));
     }
     for (int i = 0; i < half; i++) {
         double t = std::pow(static_cast<double>(p.freq_base), -2.0 * i / p.n_rot);
@@ -566,6 +567,192 @@ TEST_P(BackendOps, SwigluAndAdd) {
         const std::vector<float> s = download(gt);
         for (size_t i = 0; i < g.size(); i++) ASSERT_EQ(s[i], g[i] + u[i]);
     }
+}
+
+// --- mixture of experts and latent attention ---------------------------------------------------
+
+// A backend without the deepseek2 ops must say so clearly (the session turns it into an error and
+// a placement keeps those layers elsewhere), not crash or compute garbage.
+#define PONDER_REQUIRE_MOE_OPS(call)                                                                     \
+    if (!stream->supports_moe_ops()) {                                                                   \
+        try {                                                                                            \
+            call;                                                                                        \
+            ADD_FAILURE() << GetParam().name << " claims no MoE ops but ran one";                        \
+        } catch (const std::runtime_error& e) {                                                          \
+            EXPECT_NE(std::string(e.what()).find("not supported"), std::string::npos) << e.what();      \
+        }                                                                                                \
+        return;                                                                                          \
+    }
+
+TEST_P(BackendOps, BackendsWithoutMoeOpsSaySo) {
+    const Tensor t = alloc(TensorType::F32, 8, 2);
+    PONDER_REQUIRE_MOE_OPS(stream->moe_sum(view_3d(t, 8, 1, 2, t.nb[1], t.nb[1]), alloc(TensorType::F32, 1, 2), t));
+    SUCCEED() << GetParam().name << " has the MoE ops";
+}
+
+TEST_P(BackendOps, MatmulIdEveryTypeSharedAndPerSlotInputs) {
+    // 6 matrices of {k, m}; each token picks 3 (some chosen by several tokens, some by none).
+    const int64_t k = 256, m = 40, n_mat = 6, n_slots = 3;
+    for (TensorType t : kWeightTypes) {
+        for (int64_t n : {1, 5}) {
+            for (int64_t nx : {int64_t{1}, n_slots}) {
+                SCOPED_TRACE(std::string(tensor_type_name(t)) + " n=" + std::to_string(n) + " nx=" + std::to_string(nx));
+                const std::vector<uint8_t> wb = test::random_weight(t, k, m * n_mat, 0.05f, rng);
+                const Tensor w = upload_bytes(t, wb, k, m, n_mat);
+                const std::vector<float> xv = random(static_cast<size_t>(k * nx * n));
+                const Tensor x = upload(xv, k, nx, n);
+                std::vector<int32_t> id;
+                for (int64_t tok = 0; tok < n; tok++)
+                    for (int64_t j = 0; j < n_slots; j++) id.push_back(static_cast<int32_t>((tok * 2 + j * 3 + (tok % 2)) % n_mat));
+                std::vector<uint8_t> ib(id.size() * 4);
+                std::memcpy(ib.data(), id.data(), ib.size());
+                const Tensor ids = upload_bytes(TensorType::I32, ib, n_slots, n);
+                const Tensor out = alloc(TensorType::F32, m, n_slots, n);
+                PONDER_REQUIRE_MOE_OPS(stream->matmul_id(w, x, ids, out));
+                stream->matmul_id(w, x, ids, out);
+                const std::vector<float> o = download(out);
+                const std::vector<double> wd = dequant(t, wb, k, m * n_mat);
+                std::vector<double> ref, ref_seen;
+                for (int64_t tok = 0; tok < n; tok++)
+                    for (int64_t j = 0; j < n_slots; j++) {
+                        const float* xr = xv.data() + (tok * nx + (nx == 1 ? 0 : j)) * k;
+                        const std::vector<double> seen = activations_as_seen(t, xr, k, GetParam().reference_math);
+                        const int64_t e = id[static_cast<size_t>(tok * n_slots + j)];
+                        for (int64_t r = 0; r < m; r++) {
+                            double sum = 0, sum_seen = 0;
+                            for (int64_t i = 0; i < k; i++) {
+                                const double wv = wd[static_cast<size_t>((e * m + r) * k + i)];
+                                sum += wv * xr[i];
+                                sum_seen += wv * seen[static_cast<size_t>(i)];
+                            }
+                            ref.push_back(sum);
+                            ref_seen.push_back(sum_seen);
+                        }
+                    }
+                EXPECT_LT(nmse(o, ref_seen), matmul_kernel_bound(t));
+                EXPECT_LT(nmse(o, ref), matmul_total_bound(t, GetParam().reference_math));
+            }
+        }
+    }
+}
+
+TEST_P(BackendOps, MatmulIdOnAStridedViewPerHead) {
+    // Latent attention's per-head matrices from the older layout: head h's value matrix is rows
+    // [h*256 + 128, h*256 + 256) of one {512, heads*256} tensor, a strided 3-D view.
+    const int64_t k = 512, heads = 4, n = 3;
+    const std::vector<uint8_t> wb = test::random_weight(TensorType::Q8_0, k, heads * 256, 0.05f, rng);
+    const Tensor all = upload_bytes(TensorType::Q8_0, wb, k, heads * 256);
+    const Tensor v = view_3d(rows(all, 128, heads * 256 - 128), k, 128, heads, all.nb[1], 256 * all.nb[1]);
+    const std::vector<float> xv = random(static_cast<size_t>(k * heads * n));
+    const Tensor x = upload(xv, k, heads, n);
+    std::vector<int32_t> id;
+    for (int64_t tok = 0; tok < n; tok++)
+        for (int32_t h = 0; h < heads; h++) id.push_back(h);
+    std::vector<uint8_t> ib(id.size() * 4);
+    std::memcpy(ib.data(), id.data(), ib.size());
+    const Tensor out = alloc(TensorType::F32, 128, heads, n), ids = upload_bytes(TensorType::I32, ib, heads, n);
+    PONDER_REQUIRE_MOE_OPS(stream->matmul_id(v, x, ids, out));
+    stream->matmul_id(v, x, ids, out);
+    const std::vector<double> wd = dequant(TensorType::Q8_0, wb, k, heads * 256);
+    std::vector<double> ref;
+    for (int64_t tok = 0; tok < n; tok++)
+        for (int64_t h = 0; h < heads; h++)
+            for (int64_t r = 0; r < 128; r++) {
+                double sum = 0;
+                for (int64_t i = 0; i < k; i++) sum += wd[static_cast<size_t>((h * 256 + 128 + r) * k + i)] * xv[static_cast<size_t>((tok * heads + h) * k + i)];
+                ref.push_back(sum);
+            }
+    EXPECT_LT(nmse(download(out), ref), matmul_total_bound(TensorType::Q8_0, GetParam().reference_math));
+}
+
+// Routing written out from DeepSeek-V3's description: scores, biased choice among the best groups,
+// unbiased weights normalised and scaled.
+void route_reference(const std::vector<float>& logits, const std::vector<float>& bias, const MoeRouting& p,
+                     std::vector<int32_t>& ids, std::vector<float>& weights) {
+    const size_t n_expert = logits.size();
+    std::vector<double> score(n_expert), sel(n_expert);
+    double mx = *std::max_element(logits.begin(), logits.end()), z = 0;
+    for (size_t e = 0; e < n_expert; e++) z += std::exp(logits[e] - mx);
+    for (size_t e = 0; e < n_expert; e++) {
+        score[e] = p.sigmoid ? 1 / (1 + std::exp(-double(logits[e]))) : std::exp(logits[e] - mx) / z;
+        sel[e] = score[e] + (bias.empty() ? 0 : bias[e]);
+    }
+    const size_t per = n_expert / static_cast<size_t>(p.n_group);
+    std::vector<std::pair<double, size_t>> groups;
+    for (size_t g = 0; g < static_cast<size_t>(p.n_group); g++) {
+        std::vector<double> v(sel.begin() + static_cast<ptrdiff_t>(g * per), sel.begin() + static_cast<ptrdiff_t>((g + 1) * per));
+        std::sort(v.rbegin(), v.rend());
+        groups.push_back({p.sigmoid && v.size() > 1 ? v[0] + v[1] : v[0], g});
+    }
+    std::stable_sort(groups.begin(), groups.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    std::vector<std::pair<double, size_t>> cand;
+    for (int i = 0; i < p.n_group_used; i++)
+        for (size_t e = groups[static_cast<size_t>(i)].second * per; e < (groups[static_cast<size_t>(i)].second + 1) * per; e++)
+            cand.push_back({sel[e], e});
+    std::stable_sort(cand.begin(), cand.end(), [](auto& a, auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    double sum = 0;
+    for (int j = 0; j < p.n_expert_used; j++) sum += score[cand[static_cast<size_t>(j)].second];
+    ids.clear();
+    weights.clear();
+    for (int j = 0; j < p.n_expert_used; j++) {
+        const size_t e = cand[static_cast<size_t>(j)].second;
+        ids.push_back(static_cast<int32_t>(e));
+        weights.push_back(static_cast<float>((p.normalize ? score[e] / sum : score[e]) * p.scale));
+    }
+}
+
+TEST_P(BackendOps, MoeRoutingGroupLimitedWithBias) {
+    struct Case { int n_expert; MoeRouting p; bool bias; };
+    const Case cases[] = {
+        {256, {8, 8, 4, true, true, 2.5f}, true},   // DeepSeek-V3 / R1
+        {64, {6, 8, 3, true, true, 2.5f}, true},    // a smaller model of the same kind
+        {16, {2, 1, 1, true, false, 1.f}, false},   // no groups, no normalisation
+        {32, {4, 4, 2, false, true, 1.f}, false},   // softmax scores, groups by their best expert
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE("experts " + std::to_string(c.n_expert) + " k " + std::to_string(c.p.n_expert_used));
+        const int64_t n = 7;
+        const std::vector<float> lv = random(static_cast<size_t>(c.n_expert * n), 2.f), bv = random(static_cast<size_t>(c.n_expert), 0.3f);
+        const Tensor logits = upload(lv, c.n_expert, n), bias = upload(bv, c.n_expert);
+        const Tensor ids = alloc(TensorType::I32, c.p.n_expert_used, n), w = alloc(TensorType::F32, c.p.n_expert_used, n);
+        PONDER_REQUIRE_MOE_OPS(stream->moe_route(logits, c.bias ? &bias : nullptr, c.p, ids, w));
+        stream->moe_route(logits, c.bias ? &bias : nullptr, c.p, ids, w);
+        const std::vector<uint8_t> ib = download_bytes(ids);
+        const std::vector<float> wv = download(w);
+        for (int64_t t = 0; t < n; t++) {
+            std::vector<int32_t> rid;
+            std::vector<float> rw;
+            route_reference(std::vector<float>(lv.begin() + t * c.n_expert, lv.begin() + (t + 1) * c.n_expert),
+                            c.bias ? bv : std::vector<float>{}, c.p, rid, rw);
+            for (int j = 0; j < c.p.n_expert_used; j++) {
+                int32_t got;
+                std::memcpy(&got, ib.data() + 4 * static_cast<size_t>(t * c.p.n_expert_used + j), 4);
+                EXPECT_EQ(got, rid[static_cast<size_t>(j)]) << "token " << t << " slot " << j;
+                EXPECT_NEAR(wv[static_cast<size_t>(t * c.p.n_expert_used + j)], rw[static_cast<size_t>(j)], 1e-6);
+            }
+        }
+    }
+}
+
+TEST_P(BackendOps, MoeSumAndSwigluOverSlots) {
+    const int64_t d = 96, k = 4, n = 3;
+    const std::vector<float> yv = random(static_cast<size_t>(d * k * n)), wv = random(static_cast<size_t>(k * n));
+    const Tensor y = upload(yv, d, k, n), w = upload(wv, k, n), out = alloc(TensorType::F32, d, n);
+    PONDER_REQUIRE_MOE_OPS(stream->moe_sum(y, w, out));
+    stream->moe_sum(y, w, out);
+    std::vector<double> ref;
+    for (int64_t t = 0; t < n; t++)
+        for (int64_t i = 0; i < d; i++) {
+            double s = 0;
+            for (int64_t j = 0; j < k; j++) s += double(wv[static_cast<size_t>(t * k + j)]) * yv[static_cast<size_t>((t * k + j) * d + i)];
+            ref.push_back(s);
+        }
+    EXPECT_LT(nmse(download(out), ref), 1e-12);
+    const Tensor up = upload(yv, d, k, n), act = alloc(TensorType::F32, d, k, n);
+    stream->swiglu(y, up, act);
+    std::vector<double> sref;
+    for (float g : yv) sref.push_back(g / (1 + std::exp(-double(g))) * g);
+    EXPECT_LT(nmse(download(act), sref), 1e-12);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BackendOps, ::testing::ValuesIn(kBackends),

@@ -126,13 +126,17 @@ void CpuStream::copy(const Tensor& src, const Tensor& dst) {
 }
 
 void CpuStream::swiglu(const Tensor& gate, const Tensor& up, const Tensor& out) {
-    assert(same_extents(gate, up) && same_extents(gate, out) && gate.ne[2] == 1);
-    const int64_t d = gate.ne[0];
-    pool_.parallel_for(gate.ne[1], [&](int64_t a, int64_t b, int) {
-        for (int64_t t = a; t < b; t++) {
-            const float* g = row_f32(gate, t);
-            const float* u = row_f32(up, t);
-            float* o = row_f32(out, t);
+    assert(same_extents(gate, up) && same_extents(gate, out));
+    const int64_t d = gate.ne[0], rows = gate.ne[1] * gate.ne[2];
+    auto row = [](const Tensor& t, int64_t r) {
+        return reinterpret_cast<float*>(host_bytes(t) + static_cast<size_t>(r % t.ne[1]) * t.nb[1] +
+                                        static_cast<size_t>(r / t.ne[1]) * t.nb[2]);
+    };
+    pool_.parallel_for(rows, [&](int64_t a, int64_t b, int) {
+        for (int64_t r = a; r < b; r++) {
+            const float* g = row(gate, r);
+            const float* u = row(up, r);
+            float* o = row(out, r);
             for (int64_t i = 0; i < d; i++) o[i] = g[i] / (1.f + std::exp(-g[i])) * u[i];
         }
     });

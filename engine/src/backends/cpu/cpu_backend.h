@@ -3,6 +3,7 @@
 //   cpu_backend.cpp  memory, transfers, the element-wise ops
 //   cpu_matmul.cpp   matrix x activations, quantized dot kernels (kernels*.cpp) or reference math
 //   cpu_attention.cpp, cpu_rope.cpp
+//   cpu_moe.cpp      mixture of experts: expert-indexed matmul, routing, the weighted sum
 #pragma once
 
 #include "backend.h"
@@ -57,14 +58,24 @@ public:
                    const AttentionParams& p) override;
     void swiglu(const Tensor& gate, const Tensor& up, const Tensor& out) override;
     void add(const Tensor& a, const Tensor& b, const Tensor& out) override;
+    void matmul_id(const Tensor& w, const Tensor& x, const Tensor& ids, const Tensor& out) override;
+    void moe_route(const Tensor& logits, const Tensor* bias, const MoeRouting& p, const Tensor& ids,
+                   const Tensor& weights) override;
+    void moe_sum(const Tensor& y, const Tensor& weights, const Tensor& out) override;
+    bool supports_moe_ops() const override { return true; }
 
 private:
-    void matmul_reference(const Tensor& w, const Tensor& x, const Tensor& out, const Tensor* bias);
+    const uint8_t* quantize_activations(TensorType wt, const float* const* x_rows, int64_t n, int64_t k);
+    void matmul_rows(const Tensor& w, const float* const* x_rows, float* const* out_rows, int64_t n, const float* bias);
+    void matmul_rows_reference(const Tensor& w, const float* const* x_rows, float* const* out_rows, int64_t n,
+                               const float* bias);
 
     CpuBackend& backend_;
     ThreadPool pool_;
     const Kernels& k_;
     std::vector<uint8_t> activations_;             // matmul: x quantized for the weight's dot kernel
+    std::vector<const float*> x_rows_;             // matmul: the input row of each token
+    std::vector<float*> out_rows_;                 // matmul: the output row of each token
     std::vector<std::vector<float>> attn_scores_;  // attention: one score row per thread
 };
 

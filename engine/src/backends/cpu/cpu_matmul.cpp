@@ -26,7 +26,7 @@ struct MatmulJob {
     const uint8_t* act;      // quantized activation row 0
     size_t act_stride;       // bytes between activation rows
     int64_t n_tokens;
-    const Tensor* out;
+    float* const* out;       // per token: its output row (m floats)
     const float* bias;       // m floats, or null
     VecDotFn dot;
     VecDotMultiFn dot_multi; // optional: one weight row x multi tokens
@@ -35,7 +35,7 @@ struct MatmulJob {
 
     const uint8_t* weight_row(int64_t r) const { return w + static_cast<size_t>(r) * w_stride; }
     const void* act_row(int64_t t) const { return act + static_cast<size_t>(t) * act_stride; }
-    void store(int64_t t, int64_t r, float v) const { row_f32(*out, t)[r] = v + (bias ? bias[r] : 0.f); }
+    void store(int64_t t, int64_t r, float v) const { out[t][r] = v + (bias ? bias[r] : 0.f); }
 
     void run(int64_t r0, int64_t r1) const {
         int64_t t = 0;
@@ -83,26 +83,31 @@ void check_shapes([[maybe_unused]] const Tensor& w, [[maybe_unused]] const Tenso
 
 } // namespace
 
-void CpuStream::matmul(const Tensor& w, const Tensor& x, const Tensor& out, const Tensor* bias) {
-    check_shapes(w, x, out, bias);
-    if (backend_.reference_math()) return matmul_reference(w, x, out, bias);
-    const TensorType wt = w.type;
-    const int64_t n = x.ne[1];
-    const size_t arow = activation_row_bytes(wt, w.ne[0]);
+// Quantizes n activation rows (x_rows[t], k floats each) for weight type wt into the stream's
+// scratch; returns its start. The rows are spread over the threads.
+const uint8_t* CpuStream::quantize_activations(TensorType wt, const float* const* x_rows, int64_t n, int64_t k) {
+    const size_t arow = activation_row_bytes(wt, k);
     activations_.resize(arow * static_cast<size_t>(n) + 64);
     uint8_t* act = activations_.data();
     const TensorType at = vec_dot_activation_type(wt);
     pool_.parallel_for(n, [&](int64_t a, int64_t b, int) {
         for (int64_t t = a; t < b; t++) {
             void* dst = act + arow * static_cast<size_t>(t);
-            if (at == TensorType::Q8_K) k_.quantize_q8_K(row_f32(x, t), dst, w.ne[0]);
-            else if (at == TensorType::Q8_0) k_.quantize_q8_0(row_f32(x, t), dst, w.ne[0]);
-            else quantize_activation_row(wt, row_f32(x, t), dst, w.ne[0]);
+            if (at == TensorType::Q8_K) k_.quantize_q8_K(x_rows[t], dst, k);
+            else if (at == TensorType::Q8_0) k_.quantize_q8_0(x_rows[t], dst, k);
+            else quantize_activation_row(wt, x_rows[t], dst, k);
         }
     });
-    const int type = static_cast<int>(wt);
-    const MatmulJob job{host_bytes(w), w.nb[1], w.ne[0], act, arow, n, &out,
-                        bias ? reinterpret_cast<const float*>(host_bytes(*bias)) : nullptr,
+    return act;
+}
+
+// out_rows[t] = w x_rows[t] (+ bias) for n rows: the shared core of matmul and matmul_id.
+void CpuStream::matmul_rows(const Tensor& w, const float* const* x_rows, float* const* out_rows, int64_t n,
+                            const float* bias) {
+    if (backend_.reference_math()) return matmul_rows_reference(w, x_rows, out_rows, n, bias);
+    const uint8_t* act = quantize_activations(w.type, x_rows, n, w.ne[0]);
+    const int type = static_cast<int>(w.type);
+    const MatmulJob job{host_bytes(w), w.nb[1], w.ne[0], act, activation_row_bytes(w.type, w.ne[0]), n, out_rows, bias,
                         k_.vec_dot[type], k_.vec_dot_multi[type], k_.multi_n, k_.tile[type]};
     const int64_t rows = w.ne[1];
     pool_.parallel_for((rows + kRowsPerTask - 1) / kRowsPerTask, [&](int64_t a, int64_t b, int) {
@@ -110,19 +115,30 @@ void CpuStream::matmul(const Tensor& w, const Tensor& x, const Tensor& out, cons
     });
 }
 
+void CpuStream::matmul(const Tensor& w, const Tensor& x, const Tensor& out, const Tensor* bias) {
+    check_shapes(w, x, out, bias);
+    const int64_t n = x.ne[1];
+    x_rows_.resize(static_cast<size_t>(n));
+    out_rows_.resize(static_cast<size_t>(n));
+    for (int64_t t = 0; t < n; t++) {
+        x_rows_[static_cast<size_t>(t)] = row_f32(x, t);
+        out_rows_[static_cast<size_t>(t)] = row_f32(out, t);
+    }
+    matmul_rows(w, x_rows_.data(), out_rows_.data(), n, bias ? reinterpret_cast<const float*>(host_bytes(*bias)) : nullptr);
+}
+
 // Reference math: each weight row dequantized to F32 and dotted with the unquantized activations
 // in double. Slow; the fast paths above are checked against it.
-void CpuStream::matmul_reference(const Tensor& w, const Tensor& x, const Tensor& out, const Tensor* bias) {
-    const float* b = bias ? reinterpret_cast<const float*>(host_bytes(*bias)) : nullptr;
+void CpuStream::matmul_rows_reference(const Tensor& w, const float* const* x_rows, float* const* out_rows, int64_t n,
+                                      const float* bias) {
     pool_.parallel_for(w.ne[1], [&](int64_t r0, int64_t r1, int) {
         std::vector<float> row(static_cast<size_t>(w.ne[0]));
         for (int64_t r = r0; r < r1; r++) {
             dequantize_row(w.type, row_bytes_at(w, r), row.data(), w.ne[0]);
-            for (int64_t t = 0; t < x.ne[1]; t++) {
-                const float* xv = row_f32(x, t);
+            for (int64_t t = 0; t < n; t++) {
                 double sum = 0;
-                for (int64_t i = 0; i < w.ne[0]; i++) sum += static_cast<double>(row[static_cast<size_t>(i)]) * xv[i];
-                row_f32(out, t)[r] = static_cast<float>(sum) + (b ? b[r] : 0.f);
+                for (int64_t i = 0; i < w.ne[0]; i++) sum += static_cast<double>(row[static_cast<size_t>(i)]) * x_rows[t][i];
+                out_rows[t][r] = static_cast<float>(sum) + (bias ? bias[r] : 0.f);
             }
         }
     });

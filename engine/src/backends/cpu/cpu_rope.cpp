@@ -24,12 +24,13 @@ std::vector<double> frequencies(const RopeParams& p) {
     const float* divisors = p.freq_factors ? reinterpret_cast<const float*>(host_bytes(*p.freq_factors)) : nullptr;
     std::vector<double> f(static_cast<size_t>(half));
     // YaRN: pairs below `low` (fast, short wavelengths) keep their frequency, pairs above `high`
-    // are interpolated (divided by the factor), a linear ramp in between.
+    // are interpolated (divided by the factor), a linear ramp in between. The range is clamped to
+    // [0, n_rot - 1] as DeepSeek-V3's reference code does.
     const bool yarn = p.yarn.factor > 1 && p.yarn.orig_ctx > 0;
     double low = 0, high = 1;
     if (yarn) {
         low = std::max(0.0, std::floor(yarn_dim(p, p.yarn.beta_fast)));
-        high = std::min(static_cast<double>(half - 1), std::ceil(yarn_dim(p, p.yarn.beta_slow)));
+        high = std::min(static_cast<double>(p.n_rot - 1), std::ceil(yarn_dim(p, p.yarn.beta_slow)));
     }
     for (int i = 0; i < half; i++) {
         double freq = std::pow(static_cast<double>(p.freq_base), -2.0 * i / p.n_rot);
