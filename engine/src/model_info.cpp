@@ -47,6 +47,8 @@ bool model_hparams_read(const GgufFile& f, ModelHparams& hp, std::string& error)
     hp.rope_scaling_factor = d("rope.scaling.factor", 0);
     hp.rope_scaling_orig_ctx = i("rope.scaling.original_context_length", 0);
     hp.rope_yarn_log_mul = d("rope.scaling.yarn_log_multiplier", 0);
+    hp.rope_yarn_beta_fast = d("rope.scaling.yarn_beta_fast", 32.0);
+    hp.rope_yarn_beta_slow = d("rope.scaling.yarn_beta_slow", 1.0);
     hp.has_rope_freqs = f.find_tensor("rope_freqs.weight") != nullptr;
     if (!types_ok) {
         error = "a " + hp.arch + ".* hyperparameter has the wrong type";

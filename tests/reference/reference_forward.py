@@ -37,7 +37,7 @@ from dequant import dequantize          # noqa: E402
 from gguf_reader import read_gguf, tensor_nbytes   # noqa: E402
 
 F64 = np.float64
-SUPPORTED_ARCHS = ("qwen2", "llama")
+SUPPORTED_ARCHS = ("qwen2", "llama", "deepseek2")   # deepseek2: reference_deepseek2.py
 NEOX_ARCHS = ("qwen2",)                 # rotate halves; the others rotate adjacent pairs
 
 
@@ -72,7 +72,9 @@ class Model:
         self.n_rot = int(key("rope.dimension_count", self.head_dim))
         self.n_ctx_train = int(key("context_length"))
         scaling = key("rope.scaling.type", "none")
-        if scaling == "linear":
+        if arch == "deepseek2":
+            self.rope_pos_scale = 1.0  # YaRN: reference_deepseek2.py
+        elif scaling == "linear":
             self.rope_pos_scale = 1.0 / float(key("rope.scaling.factor"))
         elif scaling in ("none", ""):
             self.rope_pos_scale = 1.0
@@ -248,6 +250,8 @@ def main(argv=None):
     ap.add_argument("--tokens", help="comma-separated token ids, positions 0..n-1")
     ap.add_argument("--dequant-tensor", help="write this tensor dequantized (float32, flat)")
     ap.add_argument("--out", required=True, help=".npy output path")
+    ap.add_argument("--route-margins", help="deepseek2: also write each token's smallest MoE routing margin "
+                    "(.npy; how near a choice of experts came to a tie)")
     ap.add_argument("--kv-cache", choices=["f32", "f16"], default="f32",
                     help="f16: keys and values rounded to half precision, as a half-precision KV cache stores them")
     args = ap.parse_args(argv)
@@ -261,7 +265,14 @@ def main(argv=None):
         np.save(args.out, model.flat(args.dequant_tensor).astype(np.float32))
         return 0
     tokens = [int(t) for t in args.tokens.replace(" ", "").split(",") if t != ""]
-    logits = forward(model, tokens, kv_f16=args.kv_cache == "f16")
+    if model.arch == "deepseek2":
+        from reference_deepseek2 import Deepseek2
+        ds = Deepseek2(model)
+        logits = ds.forward(tokens, kv_f16=args.kv_cache == "f16")
+        if args.route_margins:
+            np.save(args.route_margins, ds.margins.astype(np.float32))
+    else:
+        logits = forward(model, tokens, kv_f16=args.kv_cache == "f16")
     np.save(args.out, logits.astype(np.float32))
     return 0
 

@@ -84,6 +84,131 @@ std::vector<uint8_t> f32_bytes(const std::vector<float>& v) {
     return b;
 }
 
+// A type the tensor's rows can hold: K-quants need rows of 256, the 32-element formats rows of 32
+// (llama.cpp's quantizer falls back the same way for narrow tensors).
+TensorType fit_type(TensorType t, int64_t n_in) {
+    const int64_t block = tensor_type_traits(static_cast<uint32_t>(t))->block_elems;
+    if (n_in % block == 0) return t;
+    return n_in % 32 == 0 ? TensorType::Q8_0 : TensorType::F16;
+}
+
+std::string chat_template_text() {
+    std::ifstream tmpl(std::string(PONDER_SOURCE_DIR) + "/resources/chat_templates/deepseek-r1.jinja");
+    std::stringstream ss;
+    ss << tmpl.rdbuf();
+    return ss.str();
+}
+
+// DeepSeek-V3's layout in miniature: MLA (q low rank or not; one attn_kv_b or attn_k_b/attn_v_b),
+// a leading dense layer, then experts with group-limited sigmoid routing and shared experts.
+bool write_deepseek2(const ModelSpec& s, const Tokenizer& tok, TensorType wtype, TensorType etype, TensorType otype,
+                     const std::string& out_path, std::string& error) {
+    const std::string a = "deepseek2.";
+    const int64_t n_vocab = tok.n_vocab(), H = s.n_head, qk = s.qk_nope + s.qk_rope;
+    GgufWriter w;
+    w.set_string("general.architecture", "deepseek2");
+    w.set_string("general.name", "ponder-tiny-deepseek2-" + s.type);
+    w.set_u32(a + "context_length", static_cast<uint32_t>(s.n_ctx));
+    w.set_u32(a + "embedding_length", static_cast<uint32_t>(s.n_embd));
+    w.set_u32(a + "block_count", static_cast<uint32_t>(s.n_layer));
+    w.set_u32(a + "feed_forward_length", static_cast<uint32_t>(s.n_ff));
+    w.set_u32(a + "attention.head_count", static_cast<uint32_t>(H));
+    w.set_f32(a + "attention.layer_norm_rms_epsilon", s.eps);
+    w.set_f32(a + "rope.freq_base", s.rope_base);
+    w.set_u32(a + "rope.dimension_count", static_cast<uint32_t>(s.qk_rope));
+    if (s.q_lora > 0) w.set_u32(a + "attention.q_lora_rank", static_cast<uint32_t>(s.q_lora));
+    w.set_u32(a + "attention.kv_lora_rank", static_cast<uint32_t>(s.kv_lora));
+    if (s.split_kv_b) {  // the newer files: the cache's geometry, with the per-head sizes in *_mla
+        w.set_u32(a + "attention.head_count_kv", 1);
+        w.set_u32(a + "attention.key_length", static_cast<uint32_t>(s.kv_lora + s.qk_rope));
+        w.set_u32(a + "attention.value_length", static_cast<uint32_t>(s.kv_lora));
+        w.set_u32(a + "attention.key_length_mla", static_cast<uint32_t>(qk));
+        w.set_u32(a + "attention.value_length_mla", static_cast<uint32_t>(s.v_head));
+    } else {
+        w.set_u32(a + "attention.head_count_kv", static_cast<uint32_t>(H));
+        w.set_u32(a + "attention.key_length", static_cast<uint32_t>(qk));
+        w.set_u32(a + "attention.value_length", static_cast<uint32_t>(s.v_head));
+    }
+    w.set_u32(a + "leading_dense_block_count", static_cast<uint32_t>(s.dense_lead));
+    w.set_u32(a + "expert_count", static_cast<uint32_t>(s.n_expert));
+    w.set_u32(a + "expert_used_count", static_cast<uint32_t>(s.n_expert_used));
+    w.set_u32(a + "expert_shared_count", static_cast<uint32_t>(s.n_expert_shared));
+    w.set_u32(a + "expert_feed_forward_length", static_cast<uint32_t>(s.n_ff_exp));
+    w.set_f32(a + "expert_weights_scale", s.expert_scale);
+    w.set_bool(a + "expert_weights_norm", true);
+    w.set_u32(a + "expert_gating_func", 2);  // sigmoid
+    w.set_u32(a + "expert_group_count", static_cast<uint32_t>(s.n_group));
+    w.set_u32(a + "expert_group_used_count", static_cast<uint32_t>(s.n_group_used));
+    if (s.yarn_factor > 0) {
+        w.set_string(a + "rope.scaling.type", "yarn");
+        w.set_f32(a + "rope.scaling.factor", s.yarn_factor);
+        w.set_u32(a + "rope.scaling.original_context_length", static_cast<uint32_t>(s.yarn_orig_ctx));
+        w.set_f32(a + "rope.scaling.yarn_log_multiplier", s.yarn_log_mul);
+    }
+    w.set_u32("general.file_type", 0);
+    tok.write_gguf(w);
+    w.set_string("tokenizer.chat_template", chat_template_text());
+
+    std::mt19937_64 rng(s.seed);
+    std::normal_distribution<float> around_one(1.f, 0.1f), small(0.f, 0.02f);
+    auto vec = [&](int64_t n, bool norm) {
+        std::vector<float> out(static_cast<size_t>(n));
+        for (float& x : out) x = norm ? around_one(rng) : small(rng);
+        return f32_bytes(out);
+    };
+    // {n_in, n_out} (x n_mat stacked, for experts), rows of rms ~gain/sqrt(n_in)
+    auto matrix = [&](const std::string& name, TensorType t, int64_t n_in, int64_t n_out, int64_t n_mat = 1, float gain = 1.f) {
+        t = fit_type(t, n_in);
+        std::vector<int64_t> ne = {n_in, n_out};
+        if (n_mat > 1) ne.push_back(n_mat);
+        w.add_tensor(name, t, ne, random_weight(t, n_in, n_out * n_mat, gain / std::sqrt(static_cast<float>(n_in)), rng));
+    };
+    w.add_tensor("token_embd.weight", fit_type(etype, s.n_embd), {s.n_embd, n_vocab},
+                 random_weight(fit_type(etype, s.n_embd), s.n_embd, n_vocab, 1.f, rng));
+    w.add_tensor("output_norm.weight", TensorType::F32, {s.n_embd}, vec(s.n_embd, true));
+    matrix("output.weight", otype, s.n_embd, n_vocab, 1, s.logit_gain);
+    for (int l = 0; l < s.n_layer; l++) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        w.add_tensor(p + "attn_norm.weight", TensorType::F32, {s.n_embd}, vec(s.n_embd, true));
+        if (s.q_lora > 0) {
+            matrix(p + "attn_q_a.weight", wtype, s.n_embd, s.q_lora);
+            w.add_tensor(p + "attn_q_a_norm.weight", TensorType::F32, {s.q_lora}, vec(s.q_lora, true));
+            matrix(p + "attn_q_b.weight", wtype, s.q_lora, H * qk);
+        } else {
+            matrix(p + "attn_q.weight", wtype, s.n_embd, H * qk);
+        }
+        matrix(p + "attn_kv_a_mqa.weight", wtype, s.n_embd, s.kv_lora + s.qk_rope);
+        w.add_tensor(p + "attn_kv_a_norm.weight", TensorType::F32, {s.kv_lora}, vec(s.kv_lora, true));
+        if (s.split_kv_b) {
+            matrix(p + "attn_k_b.weight", wtype, s.qk_nope, s.kv_lora, H);
+            matrix(p + "attn_v_b.weight", wtype, s.kv_lora, s.v_head, H);
+        } else {
+            matrix(p + "attn_kv_b.weight", wtype, s.kv_lora, H * (s.qk_nope + s.v_head));
+        }
+        matrix(p + "attn_output.weight", wtype, H * s.v_head, s.n_embd);
+        w.add_tensor(p + "ffn_norm.weight", TensorType::F32, {s.n_embd}, vec(s.n_embd, true));
+        if (l < s.dense_lead) {
+            matrix(p + "ffn_gate.weight", wtype, s.n_embd, s.n_ff);
+            matrix(p + "ffn_up.weight", wtype, s.n_embd, s.n_ff);
+            matrix(p + "ffn_down.weight", wtype, s.n_ff, s.n_embd);
+            continue;
+        }
+        // The router in F32, its logits spread enough that routing is not a coin toss.
+        matrix(p + "ffn_gate_inp.weight", TensorType::F32, s.n_embd, s.n_expert, 1, 1.5f);
+        w.add_tensor(p + "exp_probs_b.bias", TensorType::F32, {s.n_expert}, vec(s.n_expert, false));
+        matrix(p + "ffn_gate_exps.weight", wtype, s.n_embd, s.n_ff_exp, s.n_expert);
+        matrix(p + "ffn_up_exps.weight", wtype, s.n_embd, s.n_ff_exp, s.n_expert);
+        matrix(p + "ffn_down_exps.weight", wtype, s.n_ff_exp, s.n_embd, s.n_expert);
+        const int64_t ff_sh = static_cast<int64_t>(s.n_ff_exp) * s.n_expert_shared;
+        if (ff_sh > 0) {
+            matrix(p + "ffn_gate_shexp.weight", wtype, s.n_embd, ff_sh);
+            matrix(p + "ffn_up_shexp.weight", wtype, s.n_embd, ff_sh);
+            matrix(p + "ffn_down_shexp.weight", wtype, ff_sh, s.n_embd);
+        }
+    }
+    return w.write_file(out_path, error);
+}
+
 } // namespace
 
 bool make_model(const ModelSpec& s, const std::string& out_path, std::string& error) {
@@ -132,6 +257,7 @@ bool make_model(const ModelSpec& s, const std::string& out_path, std::string& er
     }
     auto tok = Tokenizer::from_vocab(v, error);
     if (!tok) return false;
+    if (s.arch == "deepseek2") return write_deepseek2(s, *tok, wtype, etype, otype, out_path, error);
     const int64_t n_vocab = tok->n_vocab();
     const int64_t hd = s.n_embd / s.n_head, n_q = s.n_embd, n_kv = hd * s.n_head_kv;
     const std::string a = s.arch;
@@ -195,6 +321,33 @@ bool make_model(const ModelSpec& s, const std::string& out_path, std::string& er
         matrix(p + "ffn_down.weight", heavy, s.n_ff, s.n_embd);
     }
     return w.write_file(out_path, error);
+}
+
+bool write_split(const std::string& in_path, const std::string& first_path, int n, std::string& error) {
+    auto in = gguf_open(in_path, error);
+    if (!in) return false;
+    const auto& tensors = in->tensors();
+    const size_t total = tensors.size();
+    for (int k = 0; k < n; k++) {
+        GgufWriter w;
+        if (k == 0)
+            for (const GgufKv& kv : in->kvs()) w.set_value(std::string(kv.key), kv.value);
+        w.set_u16("split.no", static_cast<uint16_t>(k));
+        w.set_u16("split.count", static_cast<uint16_t>(n));
+        w.set_i32("split.tensors.count", static_cast<int32_t>(total));
+        for (size_t i = total * static_cast<size_t>(k) / static_cast<size_t>(n); i < total * static_cast<size_t>(k + 1) / static_cast<size_t>(n); i++) {
+            const GgufTensor& t = tensors[i];
+            w.add_tensor(std::string(t.name), t.type, std::vector<int64_t>(t.ne, t.ne + t.n_dims),
+                         std::vector<uint8_t>(t.data, t.data + t.nbytes));
+        }
+        const std::string path = gguf_shard_path(first_path, k + 1);
+        if (path.empty()) {
+            error = first_path + " is not a split name (NAME-00001-of-0000N.gguf)";
+            return false;
+        }
+        if (!w.write_file(path, error)) return false;
+    }
+    return true;
 }
 
 } // namespace ponder::test

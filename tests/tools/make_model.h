@@ -25,9 +25,25 @@ struct ModelSpec {
     int vocab_tokens = 8192;        // keep this many ordinary tokens of it
     uint64_t seed = 1;
     float logit_gain = 4.f;         // output weight scale: sharper logits, fewer greedy near-ties
+
+    // deepseek2 (DeepSeek-V3 / R1 in miniature): MLA sizes, experts, routing, YaRN.
+    int q_lora = 64;                // 0: no q low rank (attn_q directly)
+    int kv_lora = 64, qk_nope = 32, qk_rope = 16, v_head = 32;
+    int n_expert = 8, n_expert_used = 2, n_expert_shared = 1, n_ff_exp = 64;
+    int n_group = 4, n_group_used = 2, dense_lead = 1;
+    bool split_kv_b = true;         // the newer layout (attn_k_b / attn_v_b); false: one attn_kv_b
+    float yarn_factor = 4.f;        // 0: no YaRN
+    int yarn_orig_ctx = 512;
+    float yarn_log_mul = 0.1f;      // 0.1 x mscale_all_dim
+    float expert_scale = 2.5f;
 };
 
 bool make_model(const ModelSpec& spec, const std::string& out_path, std::string& error);
+
+// Rewrites a GGUF as a split set of n files, as llama.cpp's gguf-split does: `first_path` must be
+// NAME-00001-of-0000N.gguf; the metadata goes into the first file, the tensors in order across
+// all, each file carrying split.no / split.count / split.tensors.count.
+bool write_split(const std::string& in_path, const std::string& first_path, int n, std::string& error);
 
 // Random bytes for an (n_in x n_out) weight of `type` whose values have an rms of about `sigma`:
 // normal floats for F32/F16/BF16, random quantized blocks with tamed scales otherwise.

@@ -12,6 +12,9 @@
 //   make-model --vocab-from VOCAB.gguf --out M.gguf [--arch qwen2|llama] [--type T] [--embd-type T]
 //              [--output-type T] [--q4-k-m] [--n-embd N] [--n-ff N] [--n-layer N] [--n-head N]
 //              [--n-head-kv N] [--vocab-tokens N] [--tied] [--rope-freqs] [--seed S] [--ctx N]
+//              deepseek2: [--q-lora N (0: none)] [--kv-lora N] [--qk-nope N] [--qk-rope N] [--v-head N]
+//              [--n-expert N] [--n-expert-used N] [--n-expert-shared N] [--n-ff-exp N] [--n-group N]
+//              [--n-group-used N] [--dense-lead N] [--kv-b-single] [--no-yarn]
 //   logits --model M.gguf --tokens 1,2,3 [--out F.bin] [--simd exact|scalar|avx2|avx512] [--kv f32|f16]
 //          [--devices SPEC]   (exact: the CPU's reference math; SPEC: e.g. cpu:4MiB+cpu)
 //                            all-position logits (float32, row-major)
@@ -48,7 +51,9 @@ std::map<std::string, std::string> parse(int argc, char** argv, int from) {
             m["_"] = a;
             continue;
         }
-        if (a == "--no-think-prefix" || a == "--tied" || a == "--rope-freqs" || a == "--q4-k-m") m[a.substr(2)] = "1";
+        if (a == "--no-think-prefix" || a == "--tied" || a == "--rope-freqs" || a == "--q4-k-m" || a == "--kv-b-single" ||
+            a == "--no-yarn")
+            m[a.substr(2)] = "1";
         else if (i + 1 < argc) m[a.substr(2)] = argv[++i];
         else die("missing value for " + a);
     }
@@ -199,6 +204,21 @@ int main(int argc, char** argv) {
             spec.tied = m.count("tied") > 0;
             spec.rope_freqs = m.count("rope-freqs") > 0;
             spec.seed = static_cast<uint64_t>(num("seed", 1));
+            // deepseek2 shapes
+            spec.q_lora = num("q-lora", spec.q_lora);
+            spec.kv_lora = num("kv-lora", spec.kv_lora);
+            spec.qk_nope = num("qk-nope", spec.qk_nope);
+            spec.qk_rope = num("qk-rope", spec.qk_rope);
+            spec.v_head = num("v-head", spec.v_head);
+            spec.n_expert = num("n-expert", spec.n_expert);
+            spec.n_expert_used = num("n-expert-used", spec.n_expert_used);
+            spec.n_expert_shared = num("n-expert-shared", spec.n_expert_shared);
+            spec.n_ff_exp = num("n-ff-exp", spec.n_ff_exp);
+            spec.n_group = num("n-group", spec.n_group);
+            spec.n_group_used = num("n-group-used", spec.n_group_used);
+            spec.dense_lead = num("dense-lead", spec.dense_lead);
+            if (m.count("kv-b-single")) spec.split_kv_b = false;
+            if (m.count("no-yarn")) spec.yarn_factor = 0;
             spec.vocab_from = need(m, "vocab-from");
             if (!test::make_model(spec, need(m, "out"), error)) die(error);
             return 0;

@@ -306,3 +306,56 @@ TEST(EngineCore, KvBytesPerTokenComeFromTheArchitecture) {
     hp.n_rot = 64;
     EXPECT_EQ(kv_bytes_per_token(hp, TensorType::F16), 61u * 576 * 2);  // R1: the latent cache, ~68.6 KiB
 }
+
+TEST(EngineCore, SplitFileSetsOpenAsOneModel) {
+    const std::string single = tiny_model("llama", "Q8_0");
+    const std::string dir = work_dir() + "/split";
+    std::filesystem::create_directories(dir);
+    const std::string first = dir + "/tiny-00001-of-00003.gguf";
+    std::string err;
+    ASSERT_TRUE(test::write_split(single, first, 3, err)) << err;
+    // The set from its first file, or from any other: same tensors, same logits as the single file.
+    const std::vector<float> expect = all_logits(load(single), kTokens);
+    for (int k : {1, 2, 3}) {
+        auto set = gguf_open(gguf_shard_path(first, k), err);
+        ASSERT_NE(set, nullptr) << err;
+        EXPECT_EQ(set->shards().size(), 3u);
+        EXPECT_EQ(set->tensors().size(), gguf_open(single, err)->tensors().size());
+        EXPECT_EQ(set->get_string("general.architecture"), "llama");
+    }
+    EXPECT_EQ(all_logits(load(first), kTokens), expect);
+    EXPECT_EQ(all_logits(load(gguf_shard_path(first, 3)), kTokens), expect);
+    ModelOptions copied;
+    copied.use_mmap = false;
+    EXPECT_EQ(all_logits(load(first, copied), kTokens), expect);
+
+    // A missing file is named.
+    const std::string second = gguf_shard_path(first, 2);
+    std::filesystem::rename(second, second + ".away");
+    EXPECT_EQ(gguf_open(first, err), nullptr);
+    EXPECT_NE(err.find("file 2 of 3 of the split model is missing"), std::string::npos) << err;
+    EXPECT_NE(err.find("tiny-00002-of-00003.gguf"), std::string::npos) << err;
+    // A truncated one too.
+    std::filesystem::copy_file(second + ".away", second);
+    std::filesystem::resize_file(second, std::filesystem::file_size(second) / 2);
+    EXPECT_EQ(gguf_open(first, err), nullptr);
+    EXPECT_NE(err.find("tiny-00002-of-00003.gguf"), std::string::npos) << err;
+    // And a file from another set in its place.
+    const std::string other = dir + "/other-00001-of-00003.gguf";
+    ASSERT_TRUE(test::write_split(tiny_model("qwen2", "F16"), other, 3, err)) << err;
+    std::filesystem::copy_file(gguf_shard_path(other, 2), second, std::filesystem::copy_options::overwrite_existing);
+    EXPECT_EQ(gguf_open(first, err), nullptr);
+    EXPECT_NE(err.find("tiny-00002-of-00003.gguf"), std::string::npos) << err;
+    std::filesystem::rename(second + ".away", second);
+    EXPECT_NE(gguf_open(first, err), nullptr) << err;
+}
+
+TEST(EngineCore, SplitNames) {
+    int k = 0, n = 0;
+    EXPECT_TRUE(gguf_split_name("/m/DeepSeek-R1-Q4_K_M-00002-of-00009.gguf", k, n));
+    EXPECT_EQ(k, 2);
+    EXPECT_EQ(n, 9);
+    EXPECT_EQ(gguf_shard_path("/m/R1-00002-of-00009.gguf", 9), "/m/R1-00009-of-00009.gguf");
+    for (const char* bad : {"model.gguf", "m-1-of-3.gguf", "m-00004-of-00003.gguf", "m-00001-of-00003.bin", "-00001-of-00003.gguf"})
+        EXPECT_FALSE(gguf_split_name(bad, k, n)) << bad;
+}

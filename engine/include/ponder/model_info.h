@@ -29,7 +29,9 @@ struct ModelHparams {
     std::string rope_scaling_type;      // rope.scaling.type: "", "linear", "yarn", "llama3"...
     double rope_scaling_factor = 0;
     int64_t rope_scaling_orig_ctx = 0;
-    double rope_yarn_log_mul = 0;
+    double rope_yarn_log_mul = 0;      // 0.1 x mscale_all_dim (DeepSeek's YaRN)
+    double rope_yarn_beta_fast = 32;   // YaRN's ramp: rope.scaling.yarn_beta_fast / _slow
+    double rope_yarn_beta_slow = 1;
     bool has_rope_freqs = false;        // Llama 3.1 frequency divisors as a tensor
 
     // deepseek2 (DeepSeek-V3 / R1)
