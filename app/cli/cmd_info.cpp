@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "ponder/engine.h"
+#include "ponder/plan.h"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -60,6 +61,11 @@ int cmd_info(const std::vector<std::string>& argv) {
     }
     j["n_tensors"] = s.n_tensors;
     j["n_params"] = s.n_params;
+    uint64_t total = 0, active = 0;
+    count_params(*file, hp.n_expert, hp.n_expert_used, total, active);
+    j["n_params_active"] = active;  // per token: routed experts count n_expert_used / n_expert
+    j["kv_bytes_per_token"] = kv_bytes_per_token(hp, TensorType::F16);  // F16 cache, all layers
+    j["n_files"] = file->shards().size();
     j["tensor_types"] = s.tensor_types;
     j["bos_token_id"] = s.bos;
     j["eos_token_id"] = s.eos;

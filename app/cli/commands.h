@@ -6,6 +6,7 @@
 namespace ponder::cli {
 
 int cmd_info(const std::vector<std::string>& args);
+int cmd_plan(const std::vector<std::string>& args);
 int cmd_tokenize(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);

@@ -15,6 +15,10 @@ const char* kUsage =
     "\n"
     "commands:\n"
     "  info --model PATH                       model hyperparameters and tensors, as JSON\n"
+    "  plan --model PATH --devices SPEC [--ctx N] [--strategy auto|layers|hybrid] [--gpu-reserve MIB]\n"
+    "       [--json]                            where the model would go: SPEC is '+'-joined\n"
+    "                                          [N x]KIND[:MEMORY][@BANDWIDTH] terms, e.g. 8xcuda:141GiB or\n"
+    "                                          cuda:24GiB+cpu:512GiB; exit status 3 when it does not fit\n"
     "  tokenize --model PATH [--special] [--bos] (TEXT | --file F)\n"
     "                                          token ids of a text, as a JSON array\n"
     "  run --model PATH (--prompt TEXT | --prompt-file F) [--raw] [--n-predict N] [--json]\n"
@@ -31,7 +35,7 @@ const char* kUsage =
     "                                          prompt and generation tokens/s, peak memory\n"
     "  history list [--limit N] [--offset N]   conversations, pinned first, then most recent\n"
     "  history show ID                         one conversation's current branch\n"
-    "  history search WORDS [--reasoning] [--limit N]\n"
+    "  history search WORDS [--reasoning] [--whole-words] [--limit N]\n"
     "                                          full-text search (titles, messages, thoughts)\n"
     "  history export [ID...] [--format json|md|jsonl] [--output FILE]\n"
     "                                          all or some conversations; jsonl: training triples\n"
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (command == "info") return cmd_info(args);
+        if (command == "plan") return cmd_plan(args);
         if (command == "tokenize") return cmd_tokenize(args);
         if (command == "run") return cmd_run(args);
         if (command == "bench") return cmd_bench(args);

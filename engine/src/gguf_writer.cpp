@@ -1,6 +1,7 @@
 // GGUF writer: tests use it to generate tiny models; conversion tools use it to write vocabularies.
 #include "ponder/gguf.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -136,10 +137,30 @@ void GgufWriter::set_raw(const std::string& k, GgufType type, std::vector<uint8_
 
 void GgufWriter::add_tensor(const std::string& name, TensorType type, std::vector<int64_t> ne,
                             std::vector<uint8_t> data) {
-    tensors_.push_back({name, type, std::move(ne), std::move(data)});
+    const uint64_t n = data.size();
+    tensors_.push_back({name, type, std::move(ne), std::move(data), n, false});
+}
+
+void GgufWriter::add_tensor_hole(const std::string& name, TensorType type, std::vector<int64_t> ne) {
+    const TensorTypeTraits* tr = tensor_type_traits(static_cast<uint32_t>(type));
+    uint64_t elems = 1;
+    for (int64_t d : ne) elems *= static_cast<uint64_t>(d);
+    const uint64_t n = tr ? elems / tr->block_elems * tr->block_bytes : 0;
+    tensors_.push_back({name, type, std::move(ne), {}, n, true});
 }
 
 std::vector<uint8_t> GgufWriter::serialize() const {
+    std::vector<uint8_t> out = header();
+    auto pad = [&](uint64_t x) { return (x + alignment_ - 1) / alignment_ * alignment_; };
+    for (const Tensor& t : tensors_) {
+        if (t.hole) out.resize(out.size() + t.nbytes, 0);
+        out.insert(out.end(), t.data.begin(), t.data.end());
+        out.resize(pad(out.size()), 0);
+    }
+    return out;
+}
+
+std::vector<uint8_t> GgufWriter::header() const {
     std::vector<uint8_t> out = {'G', 'G', 'U', 'F'};
     put<uint32_t>(out, version_);
     put<int64_t>(out, static_cast<int64_t>(tensors_.size()));
@@ -165,18 +186,23 @@ std::vector<uint8_t> GgufWriter::serialize() const {
         for (int64_t d : t.ne) put<int64_t>(out, d);
         put<uint32_t>(out, static_cast<uint32_t>(t.type));
         put<uint64_t>(out, offset);
-        offset = pad(offset + t.data.size());
+        offset = pad(offset + t.nbytes);
     }
     out.resize(pad(out.size()), 0);
-    for (const Tensor& t : tensors_) {
-        out.insert(out.end(), t.data.begin(), t.data.end());
-        out.resize(pad(out.size()), 0);
-    }
     return out;
 }
 
 bool GgufWriter::write_file(const std::string& path, std::string& error) const {
-    std::vector<uint8_t> bytes = serialize();
+    const bool holes = std::any_of(tensors_.begin(), tensors_.end(), [](const Tensor& t) { return t.hole; });
+    // With holes: the header, each tensor with data at its offset, and the file extended over
+    // the rest without writing it.
+    std::vector<uint8_t> bytes = holes ? header() : serialize();
+    uint64_t total = bytes.size();
+    std::vector<std::pair<uint64_t, const Tensor*>> placed;
+    for (const Tensor& t : tensors_) {
+        if (holes && !t.hole) placed.emplace_back(total, &t);
+        total = (total + t.nbytes + alignment_ - 1) / alignment_ * alignment_;
+    }
     // Written next to the target and renamed into place: readers never see a half-written file,
     // and concurrent writers of the same path (parallel tests) do not share a temporary.
     std::string tmp = path + ".tmp." + std::to_string(::getpid());
@@ -186,6 +212,9 @@ bool GgufWriter::write_file(const std::string& path, std::string& error) const {
         return false;
     }
     bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    for (const auto& [at, t] : placed)
+        ok = ok && fseeko(f, static_cast<off_t>(at), SEEK_SET) == 0 && std::fwrite(t->data.data(), 1, t->data.size(), f) == t->data.size();
+    ok = ok && (!holes || (std::fflush(f) == 0 && ftruncate(fileno(f), static_cast<off_t>(total)) == 0));
     ok = (std::fclose(f) == 0) && ok;
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
         error = path + ": write failed: " + std::strerror(errno);

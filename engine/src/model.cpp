@@ -9,7 +9,9 @@
 #include "quant.h"
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
+#include <unistd.h>
 
 namespace ponder {
 
@@ -178,6 +180,27 @@ void find_end_of_generation_tokens(Model& m) {
     }
 }
 
+// Bytes of the data regions of `file` that are holes: never written, as in a sparse file or
+// a download still in progress (downloaders preallocate). Such weights would read as zeros.
+uint64_t unwritten_bytes(const GgufFile& file) {
+    uint64_t holes = 0;
+    for (const GgufFile::Shard& shard : file.shards()) {
+        const int fd = ::open(shard.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        const auto end = static_cast<off_t>(shard.file_size);
+        for (off_t pos = static_cast<off_t>(shard.file_size - shard.data_size); pos < end;) {
+            const off_t hole = ::lseek(fd, pos, SEEK_HOLE);
+            if (hole < 0 || hole >= end) break;
+            off_t data = ::lseek(fd, hole, SEEK_DATA);
+            if (data < 0 || data > end) data = end;
+            holes += static_cast<uint64_t>(data - hole);
+            pos = data;
+        }
+        ::close(fd);
+    }
+    return holes;
+}
+
 std::shared_ptr<Model> load(const std::string& path, const ModelOptions& opt, std::string& error) {
     auto m = std::make_shared<Model>();
     m->path = path;
@@ -188,6 +211,11 @@ std::shared_ptr<Model> load(const std::string& path, const ModelOptions& opt, st
         return nullptr;
     };
     if (!model_hparams_read(*m->file, m->hp, error)) return fail(error);
+    // A few zero pages may be holes after a sparse copy; a sixteenth of the weights is not that.
+    if (const uint64_t holes = unwritten_bytes(*m->file); holes >= (64ull << 20) && holes * 16 >= m->file->file_size())
+        return fail("the weights are missing: " + gib(holes) + " of the file's " + gib(m->file->file_size()) +
+                    " were never written (a header-only or sparse file, or a download that has not finished); "
+                    "info and plan work on it, running it needs the whole file");
     m->arch = find_architecture(m->hp.arch);
     if (!m->arch->runnable())
         return fail("architecture '" + m->hp.arch + "' cannot run on the engine yet (" + architecture_names(true) + " can)");

@@ -31,6 +31,12 @@ bool model_hparams_read(const GgufFile& f, ModelHparams& hp, std::string& error)
     if (!required("block_count", hp.n_layer) || !required("embedding_length", hp.n_embd) ||
         !required("attention.head_count", hp.n_head) || !required("context_length", hp.n_ctx_train))
         return false;
+    // Far beyond any real model (405B: 126 layers, 16384 wide), short of sizes that would make a
+    // plan or a cache allocate absurdly on a file that lies.
+    if (hp.n_layer > 1024 || hp.n_embd > 262144 || hp.n_head > 4096 || hp.n_ctx_train > (int64_t{1} << 24)) {
+        error = a + "block_count / embedding_length / head_count / context_length are beyond any real model";
+        return false;
+    }
     hp.n_ff = i("feed_forward_length", 0);
     hp.n_head_kv = i("attention.head_count_kv", hp.n_head);
     if (hp.n_head_kv <= 0 || hp.n_head % hp.n_head_kv != 0) {

@@ -2,8 +2,10 @@
 
 #include "ponder/gguf.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 
 namespace ponder {
 
@@ -28,14 +30,38 @@ std::string human_bytes(uint64_t b) {
     return buf;
 }
 
+// "3.35TB/s", "90GB/s", "500MB/s": bytes per second (decimal units, as memory is rated).
+bool parse_bandwidth(std::string_view text, double& out) {
+    text = trim(text);
+    static const struct { std::string_view suffix; double mul; } units[] = {{"TB/s", 1e12}, {"GB/s", 1e9}, {"MB/s", 1e6}};
+    for (const auto& u : units) {
+        if (text.size() <= u.suffix.size() || text.substr(text.size() - u.suffix.size()) != u.suffix) continue;
+        const std::string number(trim(text.substr(0, text.size() - u.suffix.size())));
+        char* end = nullptr;
+        const double v = std::strtod(number.c_str(), &end);
+        if (number.empty() || end != number.c_str() + number.size() || !(v > 0) || v > 1e6) return false;
+        out = v * u.mul;
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+double DeviceSpec::bandwidth_or_default() const {
+    if (bandwidth > 0) return bandwidth;
+    // Round figures for what people own, documented in docs/planning.md; `@` overrides them.
+    if (kind == "cuda") return 2.0e12;    // H100 PCIe ~2.0 TB/s (SXM 3.35, H200 4.8, RTX 4090 1.0)
+    if (kind == "vulkan") return 0.5e12;  // a mid-range discrete GPU
+    return 0.1e12;                        // a workstation's multi-channel DDR5 (a desktop: 60-90 GB/s)
+}
+
 std::string device_name(const DeviceSpec& d) {
     std::string s = d.kind;
     if (d.index >= 0) s += "#" + std::to_string(d.index);
     if (d.budget) s += ":" + human_bytes(d.budget);
     return s;
 }
-
-} // namespace
 
 bool parse_byte_size(std::string_view text, uint64_t& bytes) {
     text = trim(text);
@@ -63,7 +89,7 @@ bool parse_device_spec(std::string_view spec, std::vector<DeviceSpec>& out, std:
         std::string_view term = trim(spec.substr(0, plus));
         auto bad = [&](const std::string& why) {
             error = "device spec '" + std::string(whole) + "': " + why +
-                    " (terms are [N x]KIND[#INDEX][:BUDGET] joined by '+', e.g. cpu or 2xcpu:1GiB+cpu)";
+                    " (terms are [N x]KIND[#INDEX][:BUDGET][@BANDWIDTH] joined by '+', e.g. cpu or 2xcuda:80GiB+cpu:256GiB)";
             return false;
         };
         uint64_t count = 1;
@@ -72,6 +98,11 @@ bool parse_device_spec(std::string_view spec, std::vector<DeviceSpec>& out, std:
             term = trim(term.substr(x + 1));
         }
         DeviceSpec d;
+        if (const size_t at = term.find('@'); at != std::string_view::npos) {
+            if (!parse_bandwidth(term.substr(at + 1), d.bandwidth))
+                return bad("'" + std::string(term.substr(at + 1)) + "' is not a bandwidth like 3.35TB/s or 90GB/s");
+            term = term.substr(0, at);
+        }
         if (const size_t colon = term.find(':'); colon != std::string_view::npos) {
             if (!parse_byte_size(term.substr(colon + 1), d.budget) || d.budget == 0)
                 return bad("'" + std::string(term.substr(colon + 1)) + "' is not a size like 24GiB or 512MiB");
@@ -95,6 +126,7 @@ bool parse_device_spec(std::string_view spec, std::vector<DeviceSpec>& out, std:
 ModelFootprint model_footprint(const GgufFile& file, int64_t n_layer) {
     ModelFootprint f;
     f.layers.assign(static_cast<size_t>(n_layer > 0 ? n_layer : 0), 0);
+    f.routed.assign(f.layers.size(), 0);
     for (const GgufTensor& t : file.tensors()) {
         const std::string_view name = t.name;
         if (name.substr(0, 4) == "blk.") {
@@ -102,66 +134,210 @@ ModelFootprint model_footprint(const GgufFile& file, int64_t n_layer) {
             const size_t dot = name.find('.', 4);
             if (dot != std::string_view::npos && parse_uint(name.substr(4, dot - 4), layer) && layer < f.layers.size()) {
                 f.layers[layer] += t.nbytes;
+                if (name.find("_exps.") != std::string_view::npos) f.routed[layer] += t.nbytes;
                 continue;
             }
         }
-        (name.substr(0, 11) == "token_embd." ? f.input : f.output) += t.nbytes;
+        if (name.substr(0, 11) == "token_embd.") {
+            f.input += t.nbytes;
+            if (t.n_dims >= 2 && t.ne[1] > 0) f.input_row += t.nbytes / static_cast<uint64_t>(t.ne[1]);
+        } else {
+            f.output += t.nbytes;
+        }
     }
     return f;
 }
 
-bool plan_placement(const std::vector<DeviceSpec>& devices, const ModelFootprint& footprint, Placement& out,
-                    std::string& error) {
+namespace {
+
+// Packs parts onto devices in a fixed order, each device filled before the next is used.
+struct Packer {
+    const std::vector<DeviceSpec>& devices;
+    const PlanExtras& extras;
+    std::vector<uint64_t> caps;     // per device, 0 or its cumulative share of the chain (balancing)
+    std::vector<uint64_t> used;     // weights + KV + reserve per device
+    Placement& p;
+    std::string failed;             // what did not fit
+    uint64_t failed_bytes = 0;
+
+    uint64_t room(size_t d) const {
+        if (!devices[d].budget) return UINT64_MAX;
+        return devices[d].budget > used[d] ? devices[d].budget - used[d] : 0;
+    }
+    // Puts `weights` (+ `kv`) on the first device from `*cursor` in `order` with room for it.
+    int place(const std::vector<size_t>& order, size_t* cursor, uint64_t weights, uint64_t kv, const std::string& what) {
+        for (; *cursor < order.size(); ++*cursor) {
+            const size_t d = order[*cursor];
+            if (caps[d]) {  // balancing: on to the next once this one is nearer its share with the part than without
+                uint64_t upto = 0;
+                for (size_t i = 0; i <= *cursor; i++) upto += used[order[i]];
+                if (upto + (weights + kv) / 2 > caps[d]) continue;
+            }
+            const uint64_t reserve = (used[d] == 0 && !devices[d].is_cpu()) ? extras.reserve_gpu : 0;
+            if (weights + kv + reserve > room(d)) continue;
+            used[d] += weights + kv + reserve;
+            p.bytes[d] += weights;
+            p.kv_bytes[d] += kv;
+            return static_cast<int>(d);
+        }
+        failed = what;
+        failed_bytes = weights + kv;
+        return -1;
+    }
+};
+
+// Bytes missing for the whole model: what it needs (with a reserve per GPU) beyond what the
+// budgets offer; when the total would fit but whole parts cannot be split, what the part that
+// did not fit lacks on the device with the most room.
+uint64_t shortfall_of(const Packer& k, const std::vector<DeviceSpec>& devices, const ModelFootprint& f, const PlanExtras& x) {
+    uint64_t need = f.input + f.output, have = 0;
+    for (size_t l = 0; l < f.layers.size(); l++) need += f.layers[l] + x.kv_per_layer;
+    for (const DeviceSpec& d : devices) {
+        have += d.budget;
+        if (!d.is_cpu()) need += x.reserve_gpu;
+    }
+    if (need > have) return need - have;
+    uint64_t best = 0;
+    for (size_t d = 0; d < devices.size(); d++) best = std::max(best, k.room(d));
+    return k.failed_bytes > best ? k.failed_bytes - best : 1;
+}
+
+} // namespace
+
+namespace {
+
+// Shares for the GPUs of the chain when everything the chain holds fits on them: the first k
+// GPUs together take parts until they hold the part of the whole their memory is of all the
+// GPUs' (cumulative, so rounding to whole layers does not pile up), so that eight 141 GiB
+// cards each hold an eighth (room for longer contexts on all) rather than three full and five
+// empty. CPUs, and GPUs without a budget, are not capped; nor is anything when the GPUs are too
+// small, since then they fill up before the CPU takes the rest.
+std::vector<uint64_t> balanced_caps(const std::vector<DeviceSpec>& devices, const std::vector<size_t>& order,
+                                    const ModelFootprint& f, const PlanExtras& x) {
+    std::vector<uint64_t> caps(devices.size(), 0);
+    std::vector<size_t> gpus;
+    uint64_t budgets = 0, need = f.input + f.output;
+    for (size_t d : order)
+        if (!devices[d].is_cpu()) {
+            if (!devices[d].budget) return caps;
+            gpus.push_back(d);
+            budgets += devices[d].budget;
+            need += x.reserve_gpu;
+        }
+    for (size_t l = 0; l < f.layers.size(); l++) need += f.layers[l] - (x.hybrid ? f.routed[l] : 0) + x.kv_per_layer;
+    if (gpus.size() < 2 || need > budgets) return caps;
+    gpus.pop_back();  // the last one takes the rest, up to its budget
+    uint64_t upto = 0;
+    for (size_t d : gpus) {
+        upto += devices[d].budget;
+        caps[d] = static_cast<uint64_t>(static_cast<double>(need) * static_cast<double>(upto) / static_cast<double>(budgets));
+    }
+    return caps;
+}
+
+// One packing pass with the given caps.
+bool pack(const std::vector<DeviceSpec>& devices, const ModelFootprint& footprint, const PlanExtras& extras,
+          const std::vector<size_t>& order, const std::vector<size_t>& expert_order, const std::vector<uint64_t>& caps,
+          Placement& p, std::string& error, uint64_t* shortfall) {
+    p = Placement{};
+    p.devices = devices;
+    p.bytes.assign(devices.size(), 0);
+    p.kv_bytes.assign(devices.size(), 0);
+    Packer k{devices, extras, caps, std::vector<uint64_t>(devices.size(), 0), p, {}, 0};
+    size_t at = 0, expert_at = 0;
+    bool ok = (p.input = k.place(order, &at, footprint.input, 0, "the token embeddings")) >= 0;
+    for (size_t l = 0; ok && l < footprint.layers.size(); l++) {
+        const uint64_t routed = extras.hybrid ? footprint.routed[l] : 0;
+        const std::string name = "layer " + std::to_string(l);
+        const int d = k.place(order, &at, footprint.layers[l] - routed, extras.kv_per_layer, name);
+        const int e = routed ? k.place(expert_order, &expert_at, routed, 0, "the routed experts of " + name) : d;
+        ok = d >= 0 && e >= 0;
+        p.layers.push_back(d);
+        p.experts.push_back(e);
+    }
+    ok = ok && (p.output = k.place(order, &at, footprint.output, 0, "the output head")) >= 0;
+    if (!ok) {
+        const uint64_t missing = shortfall_of(k, devices, footprint, extras);
+        if (shortfall) *shortfall = missing;
+        error = "the model does not fit the devices' budgets: " + k.failed + " (" + human_bytes(k.failed_bytes) +
+                ") has no room left; " + human_bytes(missing) + " short";
+    }
+    return ok;
+}
+
+} // namespace
+
+bool plan_placement(const std::vector<DeviceSpec>& devices, const ModelFootprint& footprint, const PlanExtras& extras,
+                    Placement& out, std::string& error, uint64_t* shortfall) {
     if (devices.empty()) {
         error = "no device to place the model on";
         return false;
     }
-    Placement p;
-    p.devices = devices;
-    p.bytes.assign(devices.size(), 0);
-    size_t d = 0;
-    // Puts `bytes` on the current device, moving on to the next while it does not fit.
-    auto place = [&](uint64_t bytes, const std::string& what) -> int {
-        while (d < devices.size() && devices[d].budget && p.bytes[d] + bytes > devices[d].budget) d++;
-        if (d == devices.size()) {
-            error = "the model does not fit the devices' budgets: " + what + " (" + human_bytes(bytes) +
-                    ") has no room left";
-            return -1;
+    std::vector<size_t> order, expert_order;
+    for (size_t d = 0; d < devices.size(); d++)
+        if (!extras.hybrid || !devices[d].is_cpu()) order.push_back(d);
+    for (size_t d = 0; extras.hybrid && d < devices.size(); d++)
+        if (devices[d].is_cpu()) {
+            order.push_back(d);
+            expert_order.push_back(d);
         }
-        p.bytes[d] += bytes;
-        return static_cast<int>(d);
-    };
-    if ((p.input = place(footprint.input, "the token embeddings")) < 0) return false;
-    for (size_t l = 0; l < footprint.layers.size(); l++) {
-        const int at = place(footprint.layers[l], "layer " + std::to_string(l));
-        if (at < 0) return false;
-        p.layers.push_back(at);
+    if (extras.hybrid && (expert_order.empty() || devices[order.front()].is_cpu())) {
+        error = "the hybrid strategy needs a GPU term and a CPU term (e.g. cuda:24GiB+cpu:512GiB)";
+        return false;
     }
-    if ((p.output = place(footprint.output, "the output head")) < 0) return false;
+    Placement p;
+    const std::vector<uint64_t> caps = balanced_caps(devices, order, footprint, extras);
+    const bool balanced = std::any_of(caps.begin(), caps.end(), [](uint64_t c) { return c > 0; });
+    if (!(balanced && pack(devices, footprint, extras, order, expert_order, caps, p, error, shortfall)) &&
+        !pack(devices, footprint, extras, order, expert_order, std::vector<uint64_t>(devices.size(), 0), p, error,
+              shortfall))
+        return false;
     out = std::move(p);
     return true;
 }
 
+namespace {
+
+// "layers 0-13, layer 20": the layers l with `on[l] == d` and `keep(l)`, as ranges.
+template <class Keep>
+std::string layer_ranges(const std::vector<int>& on, int d, Keep keep) {
+    std::string out;
+    for (size_t l = 0; l < on.size();) {
+        if (on[l] != d || !keep(l)) {
+            l++;
+            continue;
+        }
+        size_t e = l;
+        while (e + 1 < on.size() && on[e + 1] == d && keep(e + 1)) e++;
+        out += (out.empty() ? "" : ", ") +
+               (l == e ? "layer " + std::to_string(l) : "layers " + std::to_string(l) + "-" + std::to_string(e));
+        l = e + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string Placement::parts_on(int d) const {
+    std::string parts;
+    auto add = [&](const std::string& what) {
+        if (!what.empty()) parts += (parts.empty() ? "" : ", ") + what;
+    };
+    if (input == d) add("input");
+    const bool split = hybrid();
+    const std::string own = layer_ranges(layers, d, [](size_t) { return true; });
+    add(own.empty() || !split ? own : own + " (routed experts elsewhere)");
+    const std::string routed = layer_ranges(experts, d, [&](size_t l) { return experts[l] != layers[l]; });
+    add(routed.empty() ? routed : "routed experts of " + routed);
+    if (output == d) add("output");
+    return parts.empty() ? "nothing" : parts;
+}
+
 std::string Placement::describe() const {
     std::string s;
-    for (size_t d = 0; d < devices.size(); d++) {
-        std::string parts;
-        auto add = [&](const std::string& what) { parts += (parts.empty() ? "" : ", ") + what; };
-        if (input == static_cast<int>(d)) add("input");
-        for (size_t l = 0; l < layers.size();) {
-            if (layers[l] != static_cast<int>(d)) {
-                l++;
-                continue;
-            }
-            size_t e = l;
-            while (e + 1 < layers.size() && layers[e + 1] == static_cast<int>(d)) e++;
-            add(l == e ? "layer " + std::to_string(l) : "layers " + std::to_string(l) + "-" + std::to_string(e));
-            l = e + 1;
-        }
-        if (output == static_cast<int>(d)) add("output");
-        if (parts.empty()) parts = "nothing";
-        s += (s.empty() ? "" : "; ") + device_name(devices[d]) + ": " + parts + " (" + human_bytes(bytes[d]) + ")";
-    }
+    for (size_t d = 0; d < devices.size(); d++)
+        s += (s.empty() ? "" : "; ") + device_name(devices[d]) + ": " + parts_on(static_cast<int>(d)) + " (" +
+             human_bytes(bytes[d]) + ")";
     return s;
 }
 

@@ -155,5 +155,22 @@ if command -v python3 >/dev/null; then
     check "history newer schema" 1 - 'written by a newer Ponder \(schema 99' -- "$cli" history list --db "$hdb"
 fi
 
+# Full R1 from a header whose data region is a hole (~404 GB apparent, a few MB on disk): info
+# and plan read it; run refuses it with the reason.
+"$tool" make-r1-header --out "$work/r1.gguf" || { echo "FAIL: make-r1-header"; exit 1; }
+r1=$work/r1.gguf
+check "r1 info" 0 '"n_params_active": 37[0-9]{9},' - -- "$cli" info --model "$r1"
+check "r1 info kv" 0 '"kv_bytes_per_token": 70272,' - -- "$cli" info --model "$r1"
+check "r1 plan hybrid" 0 'strategy: hybrid' - -- "$cli" plan --model "$r1" --devices cuda:24GiB+cpu:512GiB
+check "r1 plan layers" 0 'cuda:141.0 GiB +input, layers 0-' - -- "$cli" plan --model "$r1" --devices 8xcuda:141GiB --ctx 16384
+check "r1 plan json" 0 '"predicted_tokens_per_s": [0-9.]+' - -- "$cli" plan --model "$r1" --devices 4xcuda:141GiB --json
+check "r1 plan short" 3 'does not fit' 'r1.gguf: the model does not fit .* GiB short' -- "$cli" plan --model "$r1" --devices 2xcuda:80GiB
+check "r1 plan json short" 3 '"shortfall_gib": 2[0-9]{2}\.' 'GiB short' -- "$cli" plan --model "$r1" --devices 2xcuda:80GiB --json
+check "r1 plan bad spec" 1 - "device spec 'cuda:lots'" -- "$cli" plan --model "$r1" --devices cuda:lots
+check "r1 plan no budget" 1 - 'give the memory of each cuda device' -- "$cli" plan --model "$r1" --devices 2xcuda
+check "r1 plan bad ctx" 2 - '--ctx must be between' -- "$cli" plan --model "$r1" --devices cpu --ctx 0
+check "r1 run refused" 1 - 'the weights are missing' -- "$cli" run --model "$r1" --prompt hi
+rm -f "$r1"
+
 echo "$pass passed, $fail failed"
 ((fail == 0))

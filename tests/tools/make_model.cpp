@@ -351,3 +351,124 @@ bool write_split(const std::string& in_path, const std::string& first_path, int 
 }
 
 } // namespace ponder::test
+
+namespace ponder::test {
+
+namespace {
+
+// llama.cpp's Q4_K_M rule for which layers' ffn_down get more bits (facts, not its code): the
+// first and last eighth, and every third layer between.
+bool more_bits(int layer, int n_layer) {
+    return layer < n_layer / 8 || layer >= 7 * n_layer / 8 || (layer - n_layer / 8) % 3 == 2;
+}
+
+} // namespace
+
+bool write_r1_header(const std::string& mix, const std::string& out_path, std::string& error) {
+    if (mix != "q4_k_m" && mix != "iq1_s") {
+        error = "unknown mix '" + mix + "' (q4_k_m or iq1_s)";
+        return false;
+    }
+    const bool q4 = mix == "q4_k_m";
+    constexpr int n_embd = 7168, n_layer = 61, n_head = 128, n_vocab = 129280, q_lora = 1536, kv_lora = 512;
+    constexpr int nope = 128, rope = 64, v_head = 128, n_ff = 18432, n_ff_exp = 2048, n_expert = 256;
+    GgufWriter w;
+    const std::string a = "deepseek2.";
+    w.set_string("general.architecture", "deepseek2");
+    w.set_string("general.name", q4 ? "DeepSeek R1 (header, Q4_K_M)" : "DeepSeek R1 (header, IQ1_S dynamic)");
+    w.set_u32("general.file_type", q4 ? 15 : 24);
+    w.set_u32(a + "block_count", n_layer);
+    w.set_u32(a + "context_length", 163840);
+    w.set_u32(a + "embedding_length", n_embd);
+    w.set_u32(a + "feed_forward_length", n_ff);
+    w.set_u32(a + "attention.head_count", n_head);
+    w.set_u32(a + "attention.head_count_kv", 1);
+    w.set_u32(a + "attention.key_length", kv_lora + rope);
+    w.set_u32(a + "attention.value_length", kv_lora);
+    w.set_u32(a + "attention.key_length_mla", nope + rope);
+    w.set_u32(a + "attention.value_length_mla", v_head);
+    w.set_f32(a + "rope.freq_base", 10000.f);
+    w.set_f32(a + "attention.layer_norm_rms_epsilon", 1e-6f);
+    w.set_u32(a + "expert_used_count", 8);
+    w.set_u32(a + "expert_group_count", 8);
+    w.set_u32(a + "expert_group_used_count", 4);
+    w.set_u32(a + "leading_dense_block_count", 3);
+    w.set_u32(a + "vocab_size", n_vocab);
+    w.set_u32(a + "attention.q_lora_rank", q_lora);
+    w.set_u32(a + "attention.kv_lora_rank", kv_lora);
+    w.set_u32(a + "expert_feed_forward_length", n_ff_exp);
+    w.set_u32(a + "expert_count", n_expert);
+    w.set_u32(a + "expert_shared_count", 1);
+    w.set_f32(a + "expert_weights_scale", 2.5f);
+    w.set_bool(a + "expert_weights_norm", true);
+    w.set_u32(a + "expert_gating_func", 2);
+    w.set_u32(a + "rope.dimension_count", rope);
+    w.set_string(a + "rope.scaling.type", "yarn");
+    w.set_f32(a + "rope.scaling.factor", 40.f);
+    w.set_u32(a + "rope.scaling.original_context_length", 4096);
+    w.set_f32(a + "rope.scaling.yarn_log_multiplier", 0.1f);
+    // The tokenizer keys as R1 has them; the ordinary tokens are stand-ins (this file is for
+    // planning), the special ones sit at R1's ids.
+    std::vector<std::string> tokens(n_vocab);
+    std::vector<int32_t> types(n_vocab, 1);
+    for (int i = 0; i < n_vocab; i++) tokens[static_cast<size_t>(i)] = "<tok" + std::to_string(i) + ">";
+    auto special = [&](int id, const char* text, int type) {
+        tokens[static_cast<size_t>(id)] = text;
+        types[static_cast<size_t>(id)] = type;
+    };
+    special(0, "<｜begin▁of▁sentence｜>", 3);
+    special(1, "<｜end▁of▁sentence｜>", 3);
+    special(128798, "<think>", 4);
+    special(128799, "</think>", 4);
+    special(128803, "<｜User｜>", 3);
+    special(128804, "<｜Assistant｜>", 3);
+    w.set_string("tokenizer.ggml.model", "gpt2");
+    w.set_string("tokenizer.ggml.pre", "deepseek-v3");
+    w.set_strings("tokenizer.ggml.tokens", tokens);
+    w.set_i32s("tokenizer.ggml.token_type", types);
+    w.set_strings("tokenizer.ggml.merges", {});
+    w.set_u32("tokenizer.ggml.bos_token_id", 0);
+    w.set_u32("tokenizer.ggml.eos_token_id", 1);
+    w.set_u32("tokenizer.ggml.padding_token_id", 1);
+    w.set_bool("tokenizer.ggml.add_bos_token", true);
+    w.set_bool("tokenizer.ggml.add_eos_token", false);
+    w.set_string("tokenizer.chat_template", chat_template_text());
+
+    const TensorType K4 = TensorType::Q4_K, K6 = TensorType::Q6_K, F32 = TensorType::F32;
+    auto t = [&](const std::string& name, TensorType type, std::vector<int64_t> ne) { w.add_tensor_hole(name, type, std::move(ne)); };
+    t("token_embd.weight", K4, {n_embd, n_vocab});
+    for (int l = 0; l < n_layer; l++) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        const TensorType down = more_bits(l, n_layer) ? K6 : K4;
+        t(p + "attn_norm.weight", F32, {n_embd});
+        t(p + "attn_q_a_norm.weight", F32, {q_lora});
+        t(p + "attn_kv_a_norm.weight", F32, {kv_lora});
+        t(p + "attn_q_a.weight", K4, {n_embd, q_lora});
+        t(p + "attn_q_b.weight", K4, {q_lora, n_head * (nope + rope)});
+        t(p + "attn_kv_a_mqa.weight", K4, {n_embd, kv_lora + rope});
+        t(p + "attn_k_b.weight", TensorType::Q5_0, {nope, kv_lora, n_head});  // rows of 128: no K-quant
+        t(p + "attn_v_b.weight", K4, {kv_lora, v_head, n_head});
+        t(p + "attn_output.weight", K4, {n_head * v_head, n_embd});
+        t(p + "ffn_norm.weight", F32, {n_embd});
+        if (l < 3) {
+            t(p + "ffn_gate.weight", K4, {n_embd, n_ff});
+            t(p + "ffn_up.weight", K4, {n_embd, n_ff});
+            t(p + "ffn_down.weight", down, {n_ff, n_embd});
+            continue;
+        }
+        t(p + "ffn_gate_inp.weight", F32, {n_embd, n_expert});
+        t(p + "exp_probs_b.bias", F32, {n_expert});
+        // The dynamic 1.58-bit mixes keep everything but the routed experts at 4-6 bits.
+        t(p + "ffn_gate_exps.weight", q4 ? K4 : TensorType::IQ1_S, {n_embd, n_ff_exp, n_expert});
+        t(p + "ffn_up_exps.weight", q4 ? K4 : TensorType::IQ1_S, {n_embd, n_ff_exp, n_expert});
+        t(p + "ffn_down_exps.weight", q4 ? down : TensorType::IQ2_XXS, {n_ff_exp, n_embd, n_expert});
+        t(p + "ffn_gate_shexp.weight", K4, {n_embd, n_ff_exp});
+        t(p + "ffn_up_shexp.weight", K4, {n_embd, n_ff_exp});
+        t(p + "ffn_down_shexp.weight", down, {n_ff_exp, n_embd});
+    }
+    t("output_norm.weight", F32, {n_embd});
+    t("output.weight", K6, {n_embd, n_vocab});
+    return w.write_file(out_path, error);
+}
+
+} // namespace ponder::test

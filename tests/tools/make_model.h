@@ -45,6 +45,11 @@ bool make_model(const ModelSpec& spec, const std::string& out_path, std::string&
 // all, each file carrying split.no / split.count / split.tensors.count.
 bool write_split(const std::string& in_path, const std::string& first_path, int n, std::string& error);
 
+// Full-size DeepSeek-R1's metadata and tensor infos (the newer k_b / v_b layout) with the data
+// region left as a hole: a ~380 GB (q4_k_m) or ~150 GB (iq1_s: 1.6-2 bit experts) sparse file
+// that costs no disk, for info and plan. Running it is refused (the weights are missing).
+bool write_r1_header(const std::string& mix, const std::string& out_path, std::string& error);
+
 // Random bytes for an (n_in x n_out) weight of `type` whose values have an rms of about `sigma`:
 // normal floats for F32/F16/BF16, random quantized blocks with tamed scales otherwise.
 std::vector<uint8_t> random_weight(TensorType type, int64_t n_in, int64_t n_out, float sigma, std::mt19937_64& rng);

@@ -18,14 +18,24 @@
 //   logits --model M.gguf --tokens 1,2,3 [--out F.bin] [--simd exact|scalar|avx2|avx512] [--kv f32|f16]
 //          [--devices SPEC]   (exact: the CPU's reference math; SPEC: e.g. cpu:4MiB+cpu)
 //                            all-position logits (float32, row-major)
+//   generate --model M.gguf --tokens 1,2,3 [--n-predict 64] [--threads N] [--kv f32|f16] [--simd ...]
+//            [--devices SPEC]   greedy generation through Session::generate (temperature 0) as JSON:
+//                            {"tokens", "stop_reason", "eog"} (eog: the end-of-generation token it
+//                            stopped on, the argmax of its last logits, or null)
+//   split --model M.gguf --out NAME-00001-of-0000N.gguf --n N   the same model as a split set
+//                            (metadata in the first shard, tensors in order across all)
+//   make-r1-header --out R1.gguf [--mix q4_k_m|iq1_s]   full-size DeepSeek-R1 metadata and tensor
+//                            infos over a sparse (unwritten) data region, for info and plan
 //   dequant --model M.gguf --tensor NAME [--out F.bin]   a tensor dequantized (float32)
 //   bench --model M.gguf [--p 512] [--n 128] [--r 3] [--threads N] [--devices SPEC] [--kv f16|f32]
-//                            pp/tg tokens/s as JSON, like ponder-cli bench (no Qt needed)
+//                            pp/tg tokens/s as JSON, like ponder-cli bench (no Qt needed), with the KV
+//                            cache's bytes per token of context
 #include "make_model.h"
 #include "quant.h"
 #include "ponder/bench.h"
 #include "ponder/engine.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -249,6 +259,48 @@ int main(int argc, char** argv) {
             f.write(reinterpret_cast<const char*>(logits.data()), static_cast<std::streamsize>(logits.size() * 4));
             return f ? 0 : 1;
         }
+        if (cmd == "generate") {
+            auto num = [&](const char* k, int def) { return m.count(k) ? std::stoi(m[k]) : def; };
+            ModelOptions mo;
+            mo.check_memory = false;
+            mo.n_threads = num("threads", 1);
+            if (m.count("simd")) {
+                if (m["simd"] == "exact") mo.reference_math = true;
+                else mo.simd = m["simd"].c_str();
+            }
+            if (m.count("devices")) mo.devices = m["devices"];
+            auto model = model_load(need(m, "model"), mo, error);
+            if (!model) die(error);
+            std::vector<int32_t> ids;
+            std::stringstream ts(need(m, "tokens"));
+            for (std::string t; std::getline(ts, t, ',');) ids.push_back(std::stoi(t));
+            GenerateOptions go;
+            go.sampler.temperature = 0;
+            go.n_predict = num("n-predict", 64);
+            SessionOptions so;
+            so.n_ctx = static_cast<int>(ids.size()) + go.n_predict + 1;
+            so.check_memory = false;
+            if (m.count("kv")) so.kv_type = m["kv"] == "f32" ? TensorType::F32 : TensorType::F16;
+            auto session = Session::create(model, so, error);
+            if (!session) die(error);
+            GenerateResult r = session->generate(ids, go, [](const Event&) {});
+            if (r.reason == StopReason::Error) die(r.error);
+            json j = {{"tokens", r.tokens}, {"stop_reason", stop_reason_name(r.reason)}, {"eog", nullptr}};
+            if (r.reason == StopReason::Eos) {  // the token it stopped on: the argmax of the last logits
+                const std::vector<float>& l = session->logits();
+                j["eog"] = static_cast<int32_t>(std::max_element(l.begin(), l.end()) - l.begin());
+            }
+            print(j);
+            return 0;
+        }
+        if (cmd == "make-r1-header") {
+            if (!test::write_r1_header(m.count("mix") ? m["mix"] : "q4_k_m", need(m, "out"), error)) die(error);
+            return 0;
+        }
+        if (cmd == "split") {
+            if (!test::write_split(need(m, "model"), need(m, "out"), std::stoi(need(m, "n")), error)) die(error);
+            return 0;
+        }
         if (cmd == "bench") {
             auto num = [&](const char* k, int def) { return m.count(k) ? std::stoi(m[k]) : def; };
             ModelOptions mo;
@@ -275,6 +327,7 @@ int main(int argc, char** argv) {
             j["tg_tokens_per_s"] = r.tg_mean;
             j["tg_tokens_per_s_sd"] = r.tg_sd;
             j["peak_rss_bytes"] = r.peak_rss_bytes;
+            j["kv_bytes_per_token"] = kv_bytes_per_token(model_hparams(*model), so.kv_type);
             std::puts(j.dump(2).c_str());
             return 0;
         }
@@ -354,6 +407,32 @@ int main(int argc, char** argv) {
                 w.add_tensor("blk.0.attn_q.weight", TensorType::Q8_0, {32, 1}, std::vector<uint8_t>(34, 2));
                 w.add_tensor("blk.0.ffn_up.weight", TensorType::Q4_K, {256, 1}, std::vector<uint8_t>(144, 3));
                 if (!w.write_file(dir + "/seed_v" + std::to_string(version) + ".gguf", error)) die(error);
+            }
+            {  // deepseek2's hyperparameters (routing, MLA ranks, YaRN) in miniature, for the metadata fuzzer
+                GgufWriter w;
+                const std::string a = "deepseek2.";
+                w.set_string("general.architecture", "deepseek2");
+                for (const auto& [key, v] : std::vector<std::pair<std::string, uint32_t>>{
+                         {"block_count", 4}, {"context_length", 4096}, {"embedding_length", 64},
+                         {"feed_forward_length", 128}, {"attention.head_count", 4}, {"attention.head_count_kv", 1},
+                         {"attention.key_length", 40}, {"attention.value_length", 32}, {"attention.key_length_mla", 24},
+                         {"attention.value_length_mla", 16}, {"rope.dimension_count", 8}, {"attention.q_lora_rank", 16},
+                         {"attention.kv_lora_rank", 32}, {"expert_count", 8}, {"expert_used_count", 2},
+                         {"expert_shared_count", 1}, {"expert_feed_forward_length", 16}, {"expert_group_count", 4},
+                         {"expert_group_used_count", 2}, {"leading_dense_block_count", 1}, {"expert_gating_func", 2},
+                         {"rope.scaling.original_context_length", 512}})
+                    w.set_u32(a + key, v);
+                w.set_f32(a + "expert_weights_scale", 2.5f);
+                w.set_bool(a + "expert_weights_norm", true);
+                w.set_string(a + "rope.scaling.type", "yarn");
+                w.set_f32(a + "rope.scaling.factor", 4.f);
+                w.set_f32(a + "rope.scaling.yarn_log_multiplier", 0.1f);
+                w.add_tensor("token_embd.weight", TensorType::F32, {4, 2}, std::vector<uint8_t>(32, 1));
+                w.add_tensor("blk.0.attn_kv_a_mqa.weight", TensorType::Q8_0, {32, 1}, std::vector<uint8_t>(34, 2));
+                w.add_tensor("blk.1.ffn_gate_exps.weight", TensorType::Q8_0, {32, 1, 2}, std::vector<uint8_t>(68, 3));
+                w.add_tensor("blk.1.exp_probs_b.bias", TensorType::F32, {8}, std::vector<uint8_t>(32, 0));
+                w.add_tensor("output.weight", TensorType::Q4_K, {256, 1}, std::vector<uint8_t>(144, 3));
+                if (!w.write_file(dir + "/seed_deepseek2.gguf", error)) die(error);
             }
             GgufWriter w;  // every scalar type, 64-byte alignment, many tensor types
             w.set_alignment(64);

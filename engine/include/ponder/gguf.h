@@ -168,6 +168,11 @@ public:
     void add_tensor(const std::string& name, TensorType type, std::vector<int64_t> ne,
                     std::vector<uint8_t> data);
 
+    // A tensor whose data the file leaves as a hole (a sparse file): a full-size model's header
+    // for planning tests costs no disk. Only write_file takes these; loading such a file for
+    // inference is refused (model_load checks the data region for holes).
+    void add_tensor_hole(const std::string& name, TensorType type, std::vector<int64_t> ne);
+
     void set_alignment(uint32_t alignment) { alignment_ = alignment; }
     std::vector<uint8_t> serialize() const;
     bool write_file(const std::string& path, std::string& error) const;
@@ -179,7 +184,15 @@ public:
 
 private:
     struct Kv { std::string key; GgufType type; std::vector<uint8_t> payload; };
-    struct Tensor { std::string name; TensorType type; std::vector<int64_t> ne; std::vector<uint8_t> data; };
+    struct Tensor {
+        std::string name;
+        TensorType type;
+        std::vector<int64_t> ne;
+        std::vector<uint8_t> data;
+        uint64_t nbytes;   // data.size(), or the hole's size
+        bool hole;
+    };
+    std::vector<uint8_t> header() const;  // up to the data region, padded
     void set(const std::string& key, GgufType type, std::vector<uint8_t> payload);
 
     uint32_t version_;

@@ -48,6 +48,22 @@ bool read_hparams(const GgufFile& f, ModelHparams& hp, std::string& error) {
         error = a + "attention.kv_lora_rank is missing";
         return false;
     }
+    // MLA's sizes, as the forward and the cache rely on them.
+    const int64_t qk = hp.key_length_mla > 0 ? hp.key_length_mla : hp.head_dim_k;
+    const int64_t v = hp.value_length_mla > 0 ? hp.value_length_mla : hp.head_dim_v;
+    if (hp.kv_lora_rank > 65536 || hp.q_lora_rank < 0 || hp.q_lora_rank > 65536 || hp.n_rot <= 0 || hp.n_rot % 2 ||
+        qk <= hp.n_rot || qk > 4096 || v <= 0 || v > 4096) {
+        error = a + "attention.kv_lora_rank / q_lora_rank / key_length(_mla) / value_length(_mla) / "
+                    "rope.dimension_count do not describe multi-head latent attention";
+        return false;
+    }
+    if (hp.n_expert > 0 && (hp.n_ff_exp <= 0 || hp.n_ff_exp > 1048576 || hp.n_expert_used <= 0 ||
+                            !(hp.expert_weights_scale > 0 && hp.expert_weights_scale < 1e6) ||
+                            (hp.expert_gating_func != 0 && hp.expert_gating_func != 1 && hp.expert_gating_func != 2))) {
+        error = a + "expert_feed_forward_length / expert_used_count / expert_weights_scale / expert_gating_func "
+                    "are not usable";
+        return false;
+    }
     // What the routing relies on, checked before anything allocates by it.
     if (hp.n_expert < 0 || hp.n_expert > 4096 || hp.n_expert_used < 0 || hp.n_expert_used > hp.n_expert ||
         hp.n_expert_shared < 0 || hp.n_layer_dense_lead < 0 || hp.n_layer_dense_lead > hp.n_layer) {
