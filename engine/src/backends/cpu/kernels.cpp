@@ -2,6 +2,7 @@
 
 #include "quant.h"
 
+#include <cpuid.h>
 #include <cstdlib>
 #include <cstring>
 
@@ -36,7 +37,10 @@ int level(const char* isa) {
 
 bool cpu_supports(const char* isa) {
     __builtin_cpu_init();
-    bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    // F16C from CPUID directly: clang 14's __builtin_cpu_supports does not know it.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    const bool f16c = __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C);
+    bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && f16c;
     if (!std::strcmp(isa, "avx2")) return avx2;
     if (!std::strcmp(isa, "avx512"))
         return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
