@@ -29,6 +29,7 @@ Card {
     required property bool removable
     required property bool canLoad
     required property bool isLoading
+    required property int fileCount      // a split set's files; 1 for one file
 
     signal settingsRequested(string path, string name)
     signal removeRequested(string path)
@@ -73,6 +74,8 @@ Card {
                 for (const part of [card.architecture, card.parameterCount, card.quantization,
                                     Qt.locale().formattedDataSize(card.fileSize, 1)])
                     if (part.length > 0) parts.push(part)
+                if (card.fileCount > 1)
+                    parts.push(qsTr("%1 files").arg(card.fileCount))
                 if (card.contextLength > 0)
                     parts.push(qsTr("context %1 of %2 tokens").arg(card.chosenContext).arg(card.contextLength))
                 return parts.join(" · ")
@@ -140,9 +143,13 @@ Card {
                 visible: card.removable
                 text: qsTr("Remove")
                 onClicked: card.removeRequested(card.path)
-                Accessible.name: qsTr("Remove %1 from the list (the file stays on disk)").arg(card.name)
+                Accessible.name: card.fileCount > 1
+                                 ? qsTr("Remove %1 from the list (its %2 files stay on disk)").arg(card.name).arg(card.fileCount)
+                                 : qsTr("Remove %1 from the list (the file stays on disk)").arg(card.name)
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Removes it from this list; the file stays on disk.")
+                ToolTip.text: card.fileCount > 1
+                              ? qsTr("Removes this model from the list; all %1 of its files stay on disk.").arg(card.fileCount)
+                              : qsTr("Removes it from this list; the file stays on disk.")
             }
         }
     }

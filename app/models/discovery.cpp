@@ -23,8 +23,21 @@ const QString kOllamaModelMediaType = QStringLiteral("application/vnd.ollama.ima
 bool isProjector(const QString& fileName) { return fileName.startsWith(QLatin1String("mmproj"), Qt::CaseInsensitive); }
 
 bool isCandidateGguf(const QFileInfo& fi) {
-    return fi.fileName().endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && !isLaterSplitShard(fi.fileName()) &&
-           !isProjector(fi.fileName()) && hasGgufMagic(fi.filePath());
+    return fi.fileName().endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && !isProjector(fi.fileName()) &&
+           hasGgufMagic(fi.filePath());
+}
+
+// Where a found file is listed: a file of a split set stands for the whole set, listed once at
+// its first file's path, whichever of its files were found (the first may be the missing one:
+// then the set is listed with that problem rather than vanishing). `seen` holds the sets already
+// listed.
+bool claimEntry(const QFileInfo& fi, QSet<QString>& seen, QString& entryPath, QString& fileName) {
+    entryPath = modelEntryPath(fi.absoluteFilePath());
+    fileName = modelDisplayName(fi.absoluteFilePath());
+    if (fileName == fi.fileName()) return true;  // not a split set's file: a model of its own
+    if (seen.contains(entryPath)) return false;
+    seen.insert(entryPath);
+    return true;
 }
 
 QString resolved(const QString& path) {
@@ -69,8 +82,10 @@ bool hasGgufMagic(const QString& path) {
 
 QList<FoundModel> scanFolder(const QString& folder, ModelSource source, int maxDepth) {
     QList<FoundModel> out;
+    QSet<QString> sets;
     for (const QFileInfo& fi : filesUnder(folder, maxDepth)) {
-        if (isCandidateGguf(fi)) out.append({fi.absoluteFilePath(), fi.fileName(), source});
+        QString path, name;
+        if (isCandidateGguf(fi) && claimEntry(fi, sets, path, name)) out.append({path, name, source});
     }
     sortByPath(out);
     return out;
@@ -115,12 +130,13 @@ QList<FoundModel> discoverLmStudio(const QString& root) {
     QList<FoundModel> out;
     const QDir base(root);
     // <publisher>/<repo>/file.gguf, or one folder deeper (a quant subfolder)
+    QSet<QString> sets;
     for (const QFileInfo& fi : filesUnder(root, 3)) {
         if (!isCandidateGguf(fi)) continue;
         const QStringList parts = base.relativeFilePath(fi.filePath()).split(QLatin1Char('/'));
-        if (parts.size() < 3) continue;
-        out.append({fi.absoluteFilePath(), parts[0] + QLatin1Char('/') + parts[1] + QStringLiteral(" · ") + fi.fileName(),
-                    ModelSource::LmStudio});
+        QString path, name;
+        if (parts.size() < 3 || !claimEntry(fi, sets, path, name)) continue;
+        out.append({path, parts[0] + QLatin1Char('/') + parts[1] + QStringLiteral(" · ") + name, ModelSource::LmStudio});
     }
     sortByPath(out);
     return out;
@@ -128,7 +144,7 @@ QList<FoundModel> discoverLmStudio(const QString& root) {
 
 QList<FoundModel> discoverHuggingFace(const QString& hubCache) {
     QList<FoundModel> out;
-    QSet<QString> seenBlobs;
+    QSet<QString> seenBlobs, sets;
     const QDir hub(hubCache);
     for (const QFileInfo& repo : hub.entryInfoList({QStringLiteral("models--*")}, QDir::Dirs, QDir::Name)) {
         // models--<org>--<name>: "--" separates; org and name never contain it.
@@ -141,10 +157,14 @@ QList<FoundModel> discoverHuggingFace(const QString& hubCache) {
             // file links (isCandidateGguf reads through them), never folder links.
             for (const QFileInfo& fi : filesUnder(rev.filePath(), 4)) {
                 if (!isCandidateGguf(fi)) continue;
-                const QString blob = resolved(fi.filePath());
+                // A split set is one entry per revision folder (its files must sit together);
+                // the same set in another revision is the same blobs: keyed by its first file's.
+                QString path, name;
+                if (!claimEntry(fi, sets, path, name)) continue;
+                const QString blob = resolved(path);
                 if (seenBlobs.contains(blob)) continue;
                 seenBlobs.insert(blob);
-                out.append({fi.absoluteFilePath(), repoId + QStringLiteral(" · ") + fi.fileName(), ModelSource::HuggingFace});
+                out.append({path, repoId + QStringLiteral(" · ") + name, ModelSource::HuggingFace});
             }
         }
     }

@@ -22,8 +22,10 @@ struct FoundModel {
 bool hasGgufMagic(const QString& path);
 
 // *.gguf files under `folder` (recursively, at most `maxDepth` folders down, symlinked folders
-// not followed so a loop cannot trap the scan), with the GGUF magic, without later split
-// shards and vision projectors (mmproj-*). Sorted by path.
+// not followed so a loop cannot trap the scan), with the GGUF magic, without vision projectors
+// (mmproj-*). A split set (NAME-0000k-of-0000N.gguf) is one entry at its first file's path,
+// named NAME, also when some of its files (the first included) are missing: the library then
+// shows which. Sorted by path.
 QList<FoundModel> scanFolder(const QString& folder, ModelSource source = ModelSource::Added, int maxDepth = 6);
 
 // Ollama: <root>/manifests/<registry>/<namespace>/<model>/<tag> are JSON manifests; the layer
@@ -32,7 +34,8 @@ QList<FoundModel> scanFolder(const QString& folder, ModelSource source = ModelSo
 // entry named after all of them.
 QList<FoundModel> discoverOllama(const QString& root);
 
-// LM Studio: <root>/<publisher>/<repo>/*.gguf (also nested one folder deeper).
+// LM Studio: <root>/<publisher>/<repo>/*.gguf (also nested one folder deeper). In these and the
+// Hugging Face cache a split set is one entry, as in scanFolder.
 QList<FoundModel> discoverLmStudio(const QString& root);
 
 // Hugging Face hub cache: <hub>/models--<org>--<name>/snapshots/<revision>/**.gguf, symlinks

@@ -7,8 +7,11 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace ponder::app {
 
@@ -17,7 +20,55 @@ namespace {
 QString tr(const char* text) { return QCoreApplication::translate("ModelInfo", text); }
 
 // Bumped when ModelMetadata gains or changes a field, so cached JSON from an older app is re-read.
-constexpr int kMetadataCacheVersion = 1;
+// 2: split sets are one model (fileSize of all files, missingFiles).
+constexpr int kMetadataCacheVersion = 2;
+
+std::string encoded(const QString& path) { return QFile::encodeName(path).toStdString(); }
+
+bool splitName(const QString& path, int& index, int& count) {
+    return ponder::gguf_split_name(encoded(path), index, count);
+}
+
+// "-00001-of-00009.gguf": what a split file's name has after NAME.
+constexpr qsizetype kSplitSuffixLength = 20;
+
+// The summary of an opened header. `complete`: every file of the model is there (else the
+// parameter count would be a part's). False + m.error when the hyperparameters are unusable.
+bool readHeader(const ponder::GgufFile& file, const QString& path, bool complete, ModelMetadata& m) {
+    m.architecture = QString::fromStdString(std::string(file.get_string("general.architecture")));
+    m.generalName = QString::fromStdString(std::string(file.get_string("general.name")));
+    QMap<QString, quint64> tensorBytes;
+    quint64 parameters = 0;
+    for (const ponder::GgufTensor& t : file.tensors()) {
+        parameters += static_cast<quint64>(t.n_elements());
+        tensorBytes[QString::fromLatin1(ponder::tensor_type_name(t.type).data(),
+                                        static_cast<qsizetype>(ponder::tensor_type_name(t.type).size()))] += t.nbytes;
+    }
+    m.parameterCount = complete ? parameters : 0;
+    m.quantization = quantizationLabel(file.get_int("general.file_type", -1), tensorBytes);
+    std::string error;
+    ponder::ModelHparams hp;
+    if (!ponder::model_hparams_read(file, hp, error)) {
+        if (m.error.isEmpty()) m.error = describeModelError(path, QString::fromStdString(error));
+        return false;
+    }
+    m.trainedContext = hp.n_ctx_train;
+    m.kvBytesPerToken = kvCacheBytesPerToken(hp);
+    return true;
+}
+
+// What the first file of an incomplete split set says about the model (its metadata lives
+// there), read without the engine's set opening, which refuses an incomplete set.
+void readFirstFileOnly(const QString& firstPath, ModelMetadata& m) {
+    QFile f(firstPath);
+    if (!f.open(QIODevice::ReadOnly) || f.size() <= 0) return;
+    const uchar* data = f.map(0, f.size());
+    if (!data) return;
+    std::string error;
+    if (const auto file = ponder::gguf_parse(data, static_cast<uint64_t>(f.size()), error))
+        readHeader(*file, firstPath, false, m);
+    f.unmap(const_cast<uchar*>(data));
+}
 
 } // namespace
 
@@ -59,6 +110,7 @@ QJsonObject ModelMetadata::toJson() const {
         {QStringLiteral("trainedContext"), QString::number(trainedContext)},
         {QStringLiteral("kvBytesPerToken"), QString::number(kvBytesPerToken)},
         {QStringLiteral("splitCount"), splitCount},
+        {QStringLiteral("missingFiles"), QJsonArray::fromStringList(missingFiles)},
         {QStringLiteral("error"), error},
     };
 }
@@ -74,6 +126,7 @@ bool ModelMetadata::fromJson(const QJsonObject& json, ModelMetadata& out) {
     m.trainedContext = json.value(QStringLiteral("trainedContext")).toString().toLongLong();
     m.kvBytesPerToken = json.value(QStringLiteral("kvBytesPerToken")).toString().toULongLong();
     m.splitCount = json.value(QStringLiteral("splitCount")).toInt(1);
+    for (const QJsonValue& v : json.value(QStringLiteral("missingFiles")).toArray()) m.missingFiles << v.toString();
     m.error = json.value(QStringLiteral("error")).toString();
     out = m;
     return true;
@@ -131,6 +184,65 @@ bool isLaterSplitShard(const QString& fileName) {
     return m.hasMatch() && m.captured(1).toInt() > 1;
 }
 
+bool splitSetOf(const QString& path, SplitSet& out) {
+    int index = 0, count = 0;
+    if (!splitName(path, index, count)) return false;
+    SplitSet set;
+    set.count = count;
+    const std::string p = encoded(path);
+    for (int k = 1; k <= count; k++) {
+        const QString shard = QFile::decodeName(QByteArray::fromStdString(ponder::gguf_shard_path(p, k)));
+        set.paths << shard;
+        const QFileInfo fi(shard);  // follows symlinks (the Hugging Face cache links into blobs/)
+        if (fi.isFile()) set.presentBytes += fi.size();
+        else set.missing << fi.fileName();
+    }
+    set.firstPath = set.paths.first();
+    const QString first = QFileInfo(set.firstPath).fileName();
+    set.name = first.size() > kSplitSuffixLength ? first.left(first.size() - kSplitSuffixLength) : first;
+    out = set;
+    return true;
+}
+
+QString modelEntryPath(const QString& path) {
+    int index = 0, count = 0;
+    if (!splitName(path, index, count) || index == 1) return path;
+    return QFile::decodeName(QByteArray::fromStdString(ponder::gguf_shard_path(encoded(path), 1)));
+}
+
+int splitCountOfName(const QString& path) {
+    int index = 0, count = 0;
+    return splitName(path, index, count) ? count : 1;
+}
+
+QString modelDisplayName(const QString& path) {
+    int index = 0, count = 0;
+    const QString file = QFileInfo(path).fileName();
+    if (!splitName(path, index, count) || file.size() <= kSplitSuffixLength) return file;
+    return file.left(file.size() - kSplitSuffixLength);
+}
+
+qint64 modelBytesOnDisk(const QString& path) {
+    SplitSet set;
+    return splitSetOf(path, set) ? set.presentBytes : QFileInfo(path).size();
+}
+
+QString missingFilesText(const SplitSet& set) {
+    if (set.missing.isEmpty()) return {};
+    if (set.missing.size() == 1)
+        return tr("Missing %1: this model is split into %2 files, and all of them must be in the same folder.")
+            .arg(set.missing.first())
+            .arg(set.count);
+    constexpr int kNamed = 3;
+    QString names = QStringList(set.missing.mid(0, kNamed)).join(QLatin1String(", "));
+    if (set.missing.size() > kNamed)
+        names += QLatin1Char(' ') + tr("and %1 more").arg(set.missing.size() - kNamed);
+    return tr("Missing %1 of its %2 files: %3. All of them must be in the same folder.")
+        .arg(set.missing.size())
+        .arg(set.count)
+        .arg(names);
+}
+
 QString describeModelError(const QString& path, const QString& engineError) {
     QString why = engineError;
     const QString prefix = path + QLatin1String(": ");
@@ -153,40 +265,35 @@ QString describeModelError(const QString& path, const QString& engineError) {
 
 ModelMetadata readModelMetadata(const QString& path) {
     ModelMetadata m;
-    const QFileInfo fi(path);
-    if (!fi.exists()) {
-        m.error = tr("The file no longer exists (was it moved or deleted?).");
-        return m;
+    SplitSet set;
+    if (splitSetOf(path, set)) {
+        // A split set is one model: its size is all files', and a missing file is its problem
+        // (the engine would only say that the set does not open).
+        m.splitCount = set.count;
+        m.fileSize = set.presentBytes;
+        if (!set.missing.isEmpty()) {
+            m.missingFiles = set.missing;
+            m.error = missingFilesText(set);
+            if (QFileInfo(set.firstPath).isFile()) readFirstFileOnly(set.firstPath, m);
+            return m;
+        }
+    } else {
+        const QFileInfo fi(path);
+        if (!fi.exists()) {
+            m.error = tr("The file no longer exists (was it moved or deleted?).");
+            return m;
+        }
+        m.fileSize = fi.size();
     }
-    m.fileSize = fi.size();
     std::string error;
-    const auto file = ponder::gguf_open(QFile::encodeName(path).toStdString(), error);
+    const auto file = ponder::gguf_open(encoded(path), error);
     if (!file) {
         m.error = describeModelError(path, QString::fromStdString(error));
         return m;
     }
-    m.architecture = QString::fromStdString(std::string(file->get_string("general.architecture")));
-    m.generalName = QString::fromStdString(std::string(file->get_string("general.name")));
-    QMap<QString, quint64> tensorBytes;
-    for (const ponder::GgufTensor& t : file->tensors()) {
-        m.parameterCount += static_cast<quint64>(t.n_elements());
-        tensorBytes[QString::fromLatin1(ponder::tensor_type_name(t.type).data(),
-                                        static_cast<qsizetype>(ponder::tensor_type_name(t.type).size()))] += t.nbytes;
-    }
-    m.quantization = quantizationLabel(file->get_int("general.file_type", -1), tensorBytes);
-    m.splitCount = static_cast<int>(file->get_int("split.count", 1));
-
-    ponder::ModelHparams hp;
-    if (!ponder::model_hparams_read(*file, hp, error)) {
-        m.error = describeModelError(path, QString::fromStdString(error));
-        return m;
-    }
-    m.trainedContext = hp.n_ctx_train;
-    m.kvBytesPerToken = kvCacheBytesPerToken(hp);
-    if (m.splitCount > 1)
-        m.error = tr("This model is split into %1 files, and Ponder cannot load split GGUF files yet. Merge them "
-                     "into one with llama.cpp's llama-gguf-split --merge, then add the merged file.")
-                      .arg(m.splitCount);
+    m.fileSize = static_cast<qint64>(file->file_size());  // every file of a split set
+    m.splitCount = static_cast<int>(std::max<size_t>(file->shards().size(), 1));
+    readHeader(*file, path, true, m);
     return m;
 }
 

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 #include <QtGlobal>
 
 namespace ponder::app {
@@ -28,7 +29,8 @@ struct ModelMetadata {
     qint64 fileSize = 0;        // bytes; also the weights' memory (the engine maps the file)
     qint64 trainedContext = 0;  // <arch>.context_length, tokens
     quint64 kvBytesPerToken = 0;// F16 K and V over all layers, bytes per token of context
-    int splitCount = 1;         // split.count: >1 for a split GGUF (first shard)
+    int splitCount = 1;         // files of a split GGUF set (NAME-0000k-of-0000N.gguf); 1 otherwise
+    QStringList missingFiles;   // file names of a split set's files that are not on disk
     QString error;              // user-facing reason the file is unusable; empty when fine
 
     bool ok() const { return error.isEmpty(); }
@@ -73,5 +75,38 @@ QString quantizationLabel(qint64 fileType, const QMap<QString, quint64>& tensorB
 // True for a shard after the first of a split GGUF ("name-00002-of-00003.gguf"): those are
 // part of the first shard's model and are not listed on their own.
 bool isLaterSplitShard(const QString& fileName);
+
+// A split GGUF set: NAME-00001-of-0000N.gguf ... NAME-0000N-of-0000N.gguf in one folder, which
+// the engine opens as one model from any of its files. The app lists it once, at its first
+// file's path (also when that file is the one missing), named NAME, sized as all files together.
+struct SplitSet {
+    QString firstPath;       // NAME-00001-of-0000N.gguf, in the folder of the file asked about
+    QString name;            // NAME, without the -0000k-of-0000N.gguf suffix
+    int count = 0;           // N
+    QStringList paths;       // all N paths, in order
+    QStringList missing;     // file names of those not on disk (or not plain files)
+    qint64 presentBytes = 0; // the files that are there, together
+};
+
+// The set `path` belongs to, with each file looked up on disk; false when `path` is not named
+// like a file of a split set (then it is a model of its own).
+bool splitSetOf(const QString& path, SplitSet& out);
+
+// Where a model is listed: a split set's first file for any of its files, else `path` itself.
+// Names only, no disk access.
+QString modelEntryPath(const QString& path);
+
+// N for a file named like a file of an N-file split set, else 1. Names only, no disk access.
+int splitCountOfName(const QString& path);
+
+// How a model file is named in the list: a split set by NAME, any other file by its file name.
+QString modelDisplayName(const QString& path);
+
+// Bytes of the model on disk: every present file of a split set, else the file's size.
+qint64 modelBytesOnDisk(const QString& path);
+
+// "Missing DeepSeek-R1-Q4_K_M-00004-of-00009.gguf", "Missing 2 of its 9 files: A, B", as the
+// card says it for a split set that is not complete.
+QString missingFilesText(const SplitSet& set);
 
 } // namespace ponder::app

@@ -73,7 +73,7 @@ ModelInfo ModelLibrary::newEntry(const QString& path, const QString& name, Model
     ModelInfo info;
     info.path = path;
     info.canonicalPath = canonical(path);
-    info.name = name.isEmpty() ? QFileInfo(path).fileName() : name;
+    info.name = name.isEmpty() ? modelDisplayName(path) : name;
     info.source = source;
     return info;
 }
@@ -82,21 +82,26 @@ void ModelLibrary::restore() {
     for (const LibraryEntry& e : m_store->entries()) {
         ModelSource source = ModelSource::Added;
         modelSourceFromName(e.source, source);
-        if (indexOfSameFile(e.path) >= 0) continue;
-        ModelInfo info = newEntry(e.path, {}, source);
-        info.sha256 = e.sha256;
+        // A later file of a split set stored by an older version: the set is listed at its first.
+        const QString path = modelEntryPath(e.path);
+        if (path != e.path) m_store->remove(e.path);
+        if (indexOfSameFile(path) >= 0) continue;
+        ModelInfo info = newEntry(path, {}, source);
+        info.sha256 = path == e.path ? e.sha256 : QString();
         info.lastUsed = e.lastUsed;
-        // The cached header summary is used while the file has the size and mtime it had then;
-        // anything else is read again.
+        // The cached header summary is used while the file (every file of a split set) has the
+        // size and mtime it had then; anything else is read again.
         ModelMetadata cached;
-        const QFileInfo fi(e.path);
-        if (fi.exists() && fi.size() == e.size && fi.lastModified().toMSecsSinceEpoch() == e.modifiedAtMs &&
+        const QFileInfo fi(path);
+        if (path == e.path && fi.exists() && modelBytesOnDisk(path) == e.size &&
+            fi.lastModified().toMSecsSinceEpoch() == e.modifiedAtMs &&
             ModelMetadata::fromJson(QJsonDocument::fromJson(e.metadataJson).object(), cached)) {
             info.metadata = cached;
             info.metadataRead = true;
             m_models->append(info);
         } else {
             m_models->append(info);
+            if (path != e.path) persist(info);
             readMetadata(info.path);
         }
     }
@@ -108,12 +113,14 @@ void ModelLibrary::addBundled(const QString& path) {
     readMetadata(path);
 }
 
-bool ModelLibrary::addFile(const QString& path, ModelSource source, const QString& name, const QString& sha256) {
-    const QFileInfo fi(path);
+bool ModelLibrary::addFile(const QString& file, ModelSource source, const QString& name, const QString& sha256) {
+    const QFileInfo fi(file);
     if (!fi.fileName().endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) {
         setMessage(tr("%1 is not a .gguf file; Ponder runs GGUF models.").arg(fi.fileName()));
         return false;
     }
+    // Any file of a split set adds the set, listed at its first file.
+    const QString path = modelEntryPath(fi.absoluteFilePath());
     const int existing = indexOfSameFile(path);
     if (existing >= 0) {
         ModelInfo info = m_models->models()[existing];
@@ -126,7 +133,7 @@ bool ModelLibrary::addFile(const QString& path, ModelSource source, const QStrin
         }
         return true;
     }
-    ModelInfo info = newEntry(fi.absoluteFilePath(), name, source);
+    ModelInfo info = newEntry(path, name, source);
     info.sha256 = sha256;
     m_models->append(info);
     persist(info);
@@ -167,7 +174,20 @@ void ModelLibrary::scanFolderUrl(const QUrl& folder) {
 void ModelLibrary::scanDownloads(const QString& modelsDir) {
     beginTask();
     runThen<QList<FoundModel>>(
-        this, &m_pool, [modelsDir] { return scanFolder(modelsDir, ModelSource::Downloaded, 0); },
+        this, &m_pool,
+        [modelsDir] {
+            // A split set whose missing file has a .part next to it is still being downloaded
+            // (DownloadManager renames each file as it is verified): it is added when complete.
+            QList<FoundModel> found = scanFolder(modelsDir, ModelSource::Downloaded, 0);
+            found.removeIf([](const FoundModel& f) {
+                SplitSet set;
+                if (!splitSetOf(f.path, set)) return false;
+                for (const QString& name : set.missing)
+                    if (QFileInfo::exists(QFileInfo(set.firstPath).dir().filePath(name + QLatin1String(".part")))) return true;
+                return false;
+            });
+            return found;
+        },
         [this](const QList<FoundModel>& found) {
             for (const FoundModel& f : found) addFile(f.path, f.source, f.name);
             endTask();

@@ -49,14 +49,16 @@ public:
     void discover(const DiscoveryRoots& roots, bool announce = true);
 
     // From the page: files picked in the dialog or dropped (file: URLs), a folder to scan,
-    // a new look at the other tools' folders, removing an entry (never deletes the file).
+    // a new look at the other tools' folders, removing an entry (never deletes a file: a split
+    // set's entry goes as a whole, and all its files stay on disk).
     Q_INVOKABLE void addUrls(const QList<QUrl>& urls);
     Q_INVOKABLE void scanFolderUrl(const QUrl& folder);
     Q_INVOKABLE void discoverOtherTools(bool announce = true);
     Q_INVOKABLE void remove(const QString& path);
 
-    // Adds one file (no-op for a file already listed, compared through symlinks). `sha256`:
-    // a verified digest (downloads). Returns false when the path is not a .gguf file.
+    // Adds one model (no-op for one already listed, compared through symlinks). Any file of a
+    // split set adds the whole set, listed once at its first file's path. `sha256`: a verified
+    // digest (downloads). Returns false when the path is not a .gguf file.
     bool addFile(const QString& path, ModelSource source, const QString& name = {}, const QString& sha256 = {});
 
     // The model to load at start: the most recently used one that still looks usable, else the

@@ -2,6 +2,8 @@
 
 #include "models/model_settings.h"
 
+#include <algorithm>
+
 namespace ponder::app {
 
 ModelListModel::ModelListModel(const ModelSettingsStore* settings, QObject* parent)
@@ -54,6 +56,7 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
     case RemovableRole: return m.source == ModelSource::Added || m.source == ModelSource::Downloaded;
     case CanLoadRole: return m.metadataRead && m.metadata.ok();
     case IsLoadingRole: return !m_loadingPath.isEmpty() && m.path == m_loadingPath;
+    case FileCountRole: return m.metadataRead ? std::max(md.splitCount, 1) : splitCountOfName(m.path);
     default: return {};
     }
 }
@@ -82,6 +85,7 @@ QHash<int, QByteArray> ModelListModel::roleNames() const {
         {RemovableRole, "removable"},
         {CanLoadRole, "canLoad"},
         {IsLoadingRole, "isLoading"},
+        {FileCountRole, "fileCount"},
     };
 }
 

@@ -45,6 +45,7 @@ public:
         // it is loaded but the chat uses a remote provider, else where the file came from.
         BadgeRole,
         InUseRole,            // bool: loaded and the chat answers with it
+        FileCountRole,        // files of the model: N for a split set, else 1
     };
     Q_ENUM(Role)
     enum MemoryFitLevel { Fits, Tight, TooBig };  // mirrors MemoryFit, for QML

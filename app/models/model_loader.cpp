@@ -1,5 +1,6 @@
 #include "models/model_loader.h"
 
+#include "models/model_info.h"
 #include "models/model_library.h"
 #include "models/model_settings.h"
 #include "ponder/engine.h"
@@ -29,16 +30,21 @@ void loadJob(QPromise<LoadOutcome>& promise, const ModelLoader::LoadFunction& lo
     }
     // Warm the page cache: the engine computes from the mapping, so every page read now is one
     // the first reply does not wait for; and unlike model_load this phase can report progress.
-    QFile file(path);
-    if (file.open(QIODevice::ReadOnly)) {
-        const qint64 total = std::max<qint64>(file.size(), 1);
-        QByteArray buffer(static_cast<qsizetype>(chunkBytes), Qt::Uninitialized);
-        qint64 done = 0;
+    // A split set is read file after file.
+    SplitSet set;
+    const QStringList files = splitSetOf(path, set) ? set.paths : QStringList{path};
+    qint64 total = 0, done = 0;
+    for (const QString& f : files) total += QFileInfo(f).size();
+    total = std::max<qint64>(total, 1);
+    QByteArray buffer(static_cast<qsizetype>(chunkBytes), Qt::Uninitialized);
+    for (const QString& f : files) {
+        QFile file(f);
+        if (!file.open(QIODevice::ReadOnly)) continue;
         while (!promise.isCanceled()) {
             const qint64 n = file.read(buffer.data(), chunkBytes);
             if (n <= 0) break;
             done += n;
-            promise.setProgressValue(static_cast<int>(done * kProgressMax / total));
+            promise.setProgressValue(static_cast<int>(std::min<qint64>(done * kProgressMax / total, kProgressMax)));
         }
     }
     if (promise.isCanceled()) return;  // the model is released here, on the worker

@@ -1,5 +1,6 @@
 #include "model_test_fixtures.h"
 
+#include "make_model.h"
 #include "ponder/gguf.h"
 #include "ponder/tokenizer.h"
 
@@ -146,6 +147,45 @@ bool writeUnknownTypeModel(const QString& path, uint32_t typeId) {
     while (b.size() % 32) b.append('\0');
     b.append(QByteArray(256, '\0'));
     return writeBytes(path, b);
+}
+
+namespace {
+
+bool report(bool ok, const std::string& err, QString* error) {
+    if (!ok && error) *error = QString::fromStdString(err);
+    return ok;
+}
+
+} // namespace
+
+bool writeTinyDeepseek2(const QString& path, QString* error) {
+    std::string err;
+    auto tok = ponder::Tokenizer::from_vocab(tinyVocab(), err);
+    if (!tok) return report(false, err, error);
+    ponder::GgufWriter vocab;
+    tok->write_gguf(vocab);
+    const std::string vocabPath = QFile::encodeName(path).toStdString() + ".vocab";
+    if (!vocab.write_file(vocabPath, err)) return report(false, err, error);
+    ponder::test::ModelSpec spec;
+    spec.arch = "deepseek2";
+    spec.vocab_from = vocabPath;
+    spec.n_layer = 2;
+    spec.n_ctx = 512;
+    const bool ok = ponder::test::make_model(spec, QFile::encodeName(path).toStdString(), err);
+    QFile::remove(QFile::decodeName(QByteArray::fromStdString(vocabPath)));
+    return report(ok, err, error);
+}
+
+bool writeR1Header(const QString& path, QString* error) {
+    std::string err;
+    return report(ponder::test::write_r1_header("q4_k_m", QFile::encodeName(path).toStdString(), err), err, error);
+}
+
+bool splitModel(const QString& model, const QString& firstPath, int files, QString* error) {
+    std::string err;
+    return report(ponder::test::write_split(QFile::encodeName(model).toStdString(), QFile::encodeName(firstPath).toStdString(),
+                                            files, err),
+                  err, error);
 }
 
 bool writeBytes(const QString& path, const QByteArray& bytes) {

@@ -106,6 +106,40 @@ private slots:
         QCOMPARE(found[1].name,
                  QStringLiteral("lmstudio-community/DeepSeek-R1-Distill-Qwen-7B-GGUF · DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf"));
         QCOMPARE(found[1].source, ModelSource::LmStudio);
+        QCOMPARE(found[0].name, QStringLiteral("bartowski/DeepSeek-R1-Distill-Llama-70B-GGUF · DeepSeek-R1-Distill-Llama-70B-Q8_0"));
+    }
+
+    // A split set is one model wherever it is found: listed once at its first file, named
+    // without the -0000k-of-0000N suffix; with a file missing (the first included) it is still
+    // listed, for the library to say what is missing, never silently dropped.
+    void splitSetsAreOneEntry() {
+        QTemporaryDir tmp;
+        const QString root = tmp.filePath("Models");
+        for (int k = 1; k <= 3; k++) writeGguf(root + QStringLiteral("/DeepSeek-R1-Q4_K_M-0000%1-of-00003.gguf").arg(k));
+        for (int k : {2, 3}) writeGguf(root + QStringLiteral("/sub/R1-IQ1_S-0000%1-of-00003.gguf").arg(k));  // no first file
+        writeGguf(root + "/single.gguf");
+        const QList<FoundModel> found = scanFolder(root);
+        QCOMPARE(paths(found), QStringList({root + "/DeepSeek-R1-Q4_K_M-00001-of-00003.gguf", root + "/single.gguf",
+                                            root + "/sub/R1-IQ1_S-00001-of-00003.gguf"}));
+        QCOMPARE(found[0].name, QStringLiteral("DeepSeek-R1-Q4_K_M"));
+        QCOMPARE(found[1].name, QStringLiteral("single.gguf"));
+        QCOMPARE(found[2].name, QStringLiteral("R1-IQ1_S"));
+
+        // The Hugging Face cache: a set in a quant folder of a snapshot, each file a link to a blob;
+        // two revisions holding the same set are one entry.
+        const QString hub = tmp.filePath("hub");
+        const QString repo = hub + "/models--unsloth--DeepSeek-R1-GGUF";
+        for (int k = 1; k <= 3; k++) {
+            const QString blob = QString(64, QLatin1Char(static_cast<char>('0' + k)));
+            writeGguf(repo + "/blobs/" + blob);
+            for (const char* rev : {"r1", "r2"})
+                symlink("../../../blobs/" + blob,
+                        repo + QStringLiteral("/snapshots/%1/Q4_K_M/DeepSeek-R1-Q4_K_M-0000%2-of-00003.gguf").arg(rev).arg(k));
+        }
+        const QList<FoundModel> hf = discoverHuggingFace(hub);
+        QCOMPARE(hf.size(), 1);
+        QCOMPARE(hf[0].path, repo + "/snapshots/r1/Q4_K_M/DeepSeek-R1-Q4_K_M-00001-of-00003.gguf");
+        QCOMPARE(hf[0].name, QStringLiteral("unsloth/DeepSeek-R1-GGUF · DeepSeek-R1-Q4_K_M"));
     }
 
     void huggingFaceCache() {
@@ -175,7 +209,6 @@ private slots:
         writeGguf(root + "/a.gguf");
         writeGguf(root + "/deep/er/b.GGUF");
         writeText(root + "/notes.txt", "x");
-        writeGguf(root + "/x-00002-of-00003.gguf");
         QVERIFY(QFile::link(root, root + "/loop"));  // a link back up must not trap the scan
         const QList<FoundModel> found = scanFolder(root);
         QCOMPARE(paths(found), QStringList({root + "/a.gguf", root + "/deep/er/b.GGUF"}));

@@ -48,6 +48,102 @@ private slots:
         QVERIFY(!isLaterSplitShard("model.gguf"));
     }
 
+    // Names only: where a file of a set is listed, under which name, how many files.
+    void splitSetNames() {
+        const QString shard4 = "/m/DeepSeek-R1-Q4_K_M-00004-of-00009.gguf";
+        QCOMPARE(modelEntryPath(shard4), QStringLiteral("/m/DeepSeek-R1-Q4_K_M-00001-of-00009.gguf"));
+        QCOMPARE(modelEntryPath("/m/DeepSeek-R1-Q4_K_M-00001-of-00009.gguf"), QStringLiteral("/m/DeepSeek-R1-Q4_K_M-00001-of-00009.gguf"));
+        QCOMPARE(modelEntryPath("/m/model.gguf"), QStringLiteral("/m/model.gguf"));
+        QCOMPARE(modelDisplayName(shard4), QStringLiteral("DeepSeek-R1-Q4_K_M"));
+        QCOMPARE(modelDisplayName("/m/model.gguf"), QStringLiteral("model.gguf"));
+        QCOMPARE(splitCountOfName(shard4), 9);
+        QCOMPARE(splitCountOfName("/m/model.gguf"), 1);
+        QCOMPARE(splitCountOfName("/m/x-00003-of-00002.gguf"), 1);  // not a set's name: k > N
+        QCOMPARE(modelEntryPath("/m/x-0001-of-0002.gguf"), QStringLiteral("/m/x-0001-of-0002.gguf"));  // four digits
+    }
+
+    // On disk: the files present and missing, summed, and the card's sentence for the missing.
+    void splitSetOnDisk() {
+        QTemporaryDir dir;
+        const QString base = dir.filePath("DeepSeek-R1-Q4_K_M-%1-of-00009.gguf");
+        for (int k : {1, 2, 3, 5, 6, 7, 8, 9})
+            QVERIFY(ponder::test::writeBytes(base.arg(k, 5, 10, QLatin1Char('0')), QByteArray(100 + k, 'x')));
+        SplitSet set;
+        QVERIFY(splitSetOf(base.arg(7, 5, 10, QLatin1Char('0')), set));
+        QCOMPARE(set.firstPath, base.arg(1, 5, 10, QLatin1Char('0')));
+        QCOMPARE(set.name, QStringLiteral("DeepSeek-R1-Q4_K_M"));
+        QCOMPARE(set.count, 9);
+        QCOMPARE(set.paths.size(), 9);
+        QCOMPARE(set.missing, QStringList{"DeepSeek-R1-Q4_K_M-00004-of-00009.gguf"});
+        QCOMPARE(set.presentBytes, qint64(8 * 100 + 45 - 4));
+        QVERIFY2(missingFilesText(set).startsWith("Missing DeepSeek-R1-Q4_K_M-00004-of-00009.gguf"),
+                 qPrintable(missingFilesText(set)));
+        QCOMPARE(modelBytesOnDisk(set.paths[2]), set.presentBytes);
+        QFile::remove(set.paths[0]);
+        QFile::remove(set.paths[4]);
+        QFile::remove(set.paths[5]);
+        QFile::remove(set.paths[6]);
+        QVERIFY(splitSetOf(set.paths[1], set));
+        QCOMPARE(set.missing.size(), 5);
+        const QString text = missingFilesText(set);
+        QVERIFY2(text.startsWith("Missing 5 of its 9 files: DeepSeek-R1-Q4_K_M-00001-of-00009.gguf, "), qPrintable(text));
+        QVERIFY2(text.contains("and 2 more"), qPrintable(text));
+        QVERIFY(!splitSetOf(dir.filePath("model.gguf"), set));
+    }
+
+    // A model split into three files reads as one: the first file's metadata, every file's
+    // tensors and bytes.
+    void metadataOfSplitSet() {
+        QTemporaryDir dir;
+        const QString whole = dir.filePath("whole.gguf");
+        QVERIFY(ponder::test::writeTinyModel(whole, {}));
+        const QString first = dir.filePath("tiny-00001-of-00003.gguf");
+        QString error;
+        QVERIFY2(ponder::test::splitModel(whole, first, 3, &error), qPrintable(error));
+        const ModelMetadata one = readModelMetadata(whole);
+        for (int k = 1; k <= 3; k++) {  // whichever file is asked about
+            const ModelMetadata m = readModelMetadata(dir.filePath(QStringLiteral("tiny-0000%1-of-00003.gguf").arg(k)));
+            QVERIFY2(m.ok(), qPrintable(m.error));
+            QCOMPARE(m.splitCount, 3);
+            QCOMPARE(m.architecture, QStringLiteral("qwen2"));
+            QCOMPARE(m.parameterCount, one.parameterCount);
+            QCOMPARE(m.trainedContext, one.trainedContext);
+            qint64 sum = 0;
+            for (int j = 1; j <= 3; j++) sum += QFileInfo(dir.filePath(QStringLiteral("tiny-0000%1-of-00003.gguf").arg(j))).size();
+            QCOMPARE(m.fileSize, sum);
+        }
+        // One file gone: a clear problem naming it, what the first file says still shown.
+        QVERIFY(QFile::remove(dir.filePath("tiny-00002-of-00003.gguf")));
+        const ModelMetadata m = readModelMetadata(first);
+        QVERIFY(!m.ok());
+        QVERIFY2(m.error.startsWith("Missing tiny-00002-of-00003.gguf"), qPrintable(m.error));
+        QCOMPARE(m.missingFiles, QStringList{"tiny-00002-of-00003.gguf"});
+        QCOMPARE(m.architecture, QStringLiteral("qwen2"));
+        QCOMPARE(m.splitCount, 3);
+        QCOMPARE(m.fileSize, QFileInfo(first).size() + QFileInfo(dir.filePath("tiny-00003-of-00003.gguf")).size());
+        ModelMetadata back;
+        QVERIFY(ModelMetadata::fromJson(m.toJson(), back));
+        QCOMPARE(back.missingFiles, m.missingFiles);
+        // The first file gone too: still one problem, no crash.
+        QVERIFY(QFile::remove(first));
+        const ModelMetadata none = readModelMetadata(dir.filePath("tiny-00003-of-00003.gguf"));
+        QVERIFY(none.error.startsWith("Missing 2 of its 3 files"));
+    }
+
+    // Full R1's header (sparse: ~404 GB apparent, ~3 MB on disk) reads like the real file.
+    void metadataOfR1Header() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("DeepSeek-R1-Q4_K_M.gguf");
+        QString error;
+        QVERIFY2(ponder::test::writeR1Header(path, &error), qPrintable(error));
+        const ModelMetadata m = readModelMetadata(path);
+        QVERIFY2(m.ok(), qPrintable(m.error));
+        QCOMPARE(m.architecture, QStringLiteral("deepseek2"));
+        QCOMPARE(formatParameterCount(m.parameterCount), QStringLiteral("671B"));
+        QCOMPARE(m.kvBytesPerToken, quint64(61 * 576 * 2));
+        QVERIFY(m.fileSize > 400'000'000'000LL);
+    }
+
     // R1-Distill-Qwen-7B: 28 layers, 4 KV heads of dim 128. F16 KV at 4096 tokens:
     // 2 (K and V) * 28 * 4096 * 4 * 128 * 2 bytes = 234,881,024 bytes.
     void kvCacheOfQwen7B() {
@@ -140,7 +236,8 @@ private slots:
         QTest::newRow("truncated") << "truncated" << "incomplete (truncated)";
         QTest::newRow("unknown tensor type") << "unknown-type" << "tensor type this version of Ponder does not know";
         QTest::newRow("unsupported architecture") << "phi3" << "architecture is not supported";
-        QTest::newRow("split") << "split" << "split into 3 files";
+        // split.count in a file not named like one of a set: the other files cannot be found.
+        QTest::newRow("split") << "split" << "split model must be named NAME-00001-of-";
         QTest::newRow("missing") << "missing" << "no longer exists";
     }
 

@@ -279,6 +279,93 @@ private slots:
         QCOMPARE(f.library.preferredModelPath(), b);
     }
 
+    // A split set is one model: added through any of its files, listed once at its first with
+    // the name without the suffix, sized as all files together, "3 files"; scanning the folder
+    // finds nothing new; removing it removes the one entry and keeps every file.
+    void splitSetIsOneModel() {
+        Fixture f;
+        const QString whole = f.tinyModel("whole.gguf");
+        const QString folder = f.dir.filePath("Models");
+        QDir().mkpath(folder);
+        const QString first = folder + "/tiny-00001-of-00003.gguf";
+        QString error;
+        QVERIFY2(ponder::test::splitModel(whole, first, 3, &error), qPrintable(error));
+        qint64 sum = 0;
+        for (int k = 1; k <= 3; k++) sum += QFileInfo(folder + QStringLiteral("/tiny-0000%1-of-00003.gguf").arg(k)).size();
+
+        f.library.addUrls({QUrl::fromLocalFile(folder + "/tiny-00002-of-00003.gguf")});
+        QCOMPARE(f.library.models()->rowCount(), 1);
+        QCOMPARE(f.library.models()->models()[0].path, first);
+        QCOMPARE(f.role(first, Role::FileCountRole).toInt(), 3);  // known from the name before the header is read
+        QVERIFY(waitIdle(f.library));
+        QCOMPARE(f.role(first, Role::NameRole).toString(), QStringLiteral("tiny"));
+        QCOMPARE(f.role(first, Role::ErrorRole).toString(), QString());
+        QCOMPARE(f.role(first, Role::FileSizeRole).toLongLong(), sum);
+        QCOMPARE(f.role(first, Role::FileCountRole).toInt(), 3);
+        QCOMPARE(f.role(first, Role::CanLoadRole).toBool(), true);
+        QCOMPARE(f.role(first, Role::ArchitectureRole).toString(), QStringLiteral("qwen2"));
+
+        f.library.addUrls({QUrl::fromLocalFile(folder + "/tiny-00003-of-00003.gguf"), QUrl::fromLocalFile(first)});
+        f.library.scanFolderUrl(QUrl::fromLocalFile(folder));
+        QVERIFY(waitIdle(f.library));
+        QCOMPARE(f.library.models()->rowCount(), 1);
+        QCOMPARE(f.store.entries().size(), 1);
+        QCOMPARE(f.store.entries()[0].path, first);
+        QCOMPARE(f.store.entries()[0].size, sum);
+
+        f.library.remove(first);
+        QCOMPARE(f.library.models()->rowCount(), 0);
+        QVERIFY(f.store.entries().isEmpty());
+        for (int k = 1; k <= 3; k++) QVERIFY(QFileInfo::exists(folder + QStringLiteral("/tiny-0000%1-of-00003.gguf").arg(k)));
+    }
+
+    // A set with a file missing is listed, once, with the problem named; it cannot be loaded.
+    // Its file turning up again makes it usable at the next read.
+    void splitSetWithAMissingFileSaysWhich() {
+        Fixture f;
+        const QString whole = f.tinyModel("whole.gguf");
+        const QString folder = f.dir.filePath("Models");
+        QDir().mkpath(folder);
+        const QString first = folder + "/DeepSeek-R1-Q4_K_M-00001-of-00003.gguf";
+        QVERIFY(ponder::test::splitModel(whole, first, 3));
+        const QString second = folder + "/DeepSeek-R1-Q4_K_M-00002-of-00003.gguf";
+        QVERIFY(QFile::rename(second, f.dir.filePath("aside.gguf")));
+        f.library.scanFolderUrl(QUrl::fromLocalFile(folder));
+        QVERIFY(waitIdle(f.library));
+        QCOMPARE(f.library.models()->rowCount(), 1);
+        QCOMPARE(f.role(first, Role::NameRole).toString(), QStringLiteral("DeepSeek-R1-Q4_K_M"));
+        const QString problem = f.role(first, Role::ErrorRole).toString();
+        QVERIFY2(problem.startsWith("Missing DeepSeek-R1-Q4_K_M-00002-of-00003.gguf"), qPrintable(problem));
+        QCOMPARE(f.role(first, Role::CanLoadRole).toBool(), false);
+        QCOMPARE(f.role(first, Role::FileCountRole).toInt(), 3);
+
+        // Restored later with the file back: size changed, so read again, and fine.
+        QVERIFY(QFile::rename(f.dir.filePath("aside.gguf"), second));
+        ModelLibrary again(&f.store, &f.modelSettings);
+        again.restore();
+        QVERIFY(waitIdle(again));
+        QCOMPARE(again.models()->rowCount(), 1);
+        QVERIFY2(again.find(first)->metadata.ok(), qPrintable(again.find(first)->metadata.error));
+    }
+
+    // An older version stored a later file of a set on its own: restored, it becomes the set.
+    void storedLaterFileOfASetBecomesTheSet() {
+        Fixture f;
+        const QString whole = f.tinyModel("whole.gguf");
+        const QString first = f.dir.filePath("tiny-00001-of-00002.gguf");
+        QVERIFY(ponder::test::splitModel(whole, first, 2));
+        LibraryEntry old;
+        old.path = f.dir.filePath("tiny-00002-of-00002.gguf");
+        old.source = QStringLiteral("added");
+        f.store.upsert(old);
+        f.library.restore();
+        QVERIFY(waitIdle(f.library));
+        QCOMPARE(f.library.models()->rowCount(), 1);
+        QVERIFY(f.library.find(first));
+        QCOMPARE(f.store.entries().size(), 1);
+        QCOMPARE(f.store.entries()[0].path, first);
+    }
+
     // First run: the bundled demo model is in the list, ready, not removable.
     void bundledDemoModelIsListed() {
         const QString demo = AppPaths::demoModelPath();

@@ -140,7 +140,7 @@ private slots:
         QTest::newRow("truncated") << "truncated" << "truncated";
         QTest::newRow("unsupported tensor type") << "iq2" << "quantization Ponder cannot run yet";
         QTest::newRow("too big for RAM") << "ram" << "Not enough memory";
-        QTest::newRow("split") << "split" << "split into 2 files";
+        QTest::newRow("split.count without a set's name") << "split" << "split model must be named";
     }
 
     void badFilesGiveClearErrorsAndTheLoaderStaysUsable() {
@@ -180,6 +180,59 @@ private slots:
         QVERIFY(waitState(f.loader, ModelLoader::Ready));
         QCOMPARE(f.loader.activePath(), good);
         QCOMPARE(f.loader.errorText(), QString());
+    }
+
+    // A split set loads as one model, and the page cache is warmed over all of its files.
+    void splitSetLoadsAsOneModel() {
+        Fixture f;
+        ponder::test::TinyModelSpec spec;
+        spec.paddingBytes = 256 << 10;
+        const QString whole = f.dir.filePath("whole.gguf");
+        QVERIFY(ponder::test::writeTinyModel(whole, spec));
+        const QString first = f.dir.filePath("tiny-00001-of-00003.gguf");
+        QVERIFY(ponder::test::splitModel(whole, first, 3));
+        f.library.addFile(f.dir.filePath("tiny-00003-of-00003.gguf"), ModelSource::Added);
+        QVERIFY(QTest::qWaitFor([&] { return !f.library.busy(); }, 10000));
+        f.loader.setReadChunkBytes(16 << 10);
+        double last = 0;
+        connect(&f.loader, &ModelLoader::progressChanged, this, [&] {
+            if (f.loader.progressKnown()) last = f.loader.progress();
+        });
+        f.loader.load(first);
+        QVERIFY2(waitState(f.loader, ModelLoader::Ready), qPrintable(f.loader.errorText()));
+        QCOMPARE(f.loader.activePath(), first);
+        QCOMPARE(f.loader.activeName(), QStringLiteral("tiny"));
+        QCOMPARE(last, 1.0);
+    }
+
+    // Full R1: the header-only (sparse) file and a deepseek2 model too big for the memory both
+    // end in the engine's own words on the page, and nothing crashes.
+    void deepseek2ThatCannotRunSaysWhy() {
+        Fixture f;
+        const QString header = f.dir.filePath("DeepSeek-R1-Q4_K_M.gguf");
+        QString error;
+        QVERIFY2(ponder::test::writeR1Header(header, &error), qPrintable(error));
+        const QString tiny = f.dir.filePath("tiny-ds.gguf");
+        QVERIFY2(ponder::test::writeTinyDeepseek2(tiny, &error), qPrintable(error));
+        f.library.addFile(header, ModelSource::Added);
+        f.library.addFile(tiny, ModelSource::Added);
+        QVERIFY(QTest::qWaitFor([&] { return !f.library.busy(); }, 10000));
+        QCOMPARE(f.role(header, ModelListModel::CanLoadRole).toBool(), true);  // its header is fine
+
+        qputenv("PONDER_MEM_AVAILABLE", QByteArray::number(1024LL << 30));  // as if the RAM were there
+        f.loader.load(header);
+        QVERIFY(waitState(f.loader, ModelLoader::Error));
+        QVERIFY2(f.loader.errorText().contains("the weights are missing"), qPrintable(f.loader.errorText()));
+        QVERIFY(f.role(header, ModelListModel::ErrorRole).toString().contains("the weights are missing"));
+
+        qputenv("PONDER_MEM_AVAILABLE", "4096");
+        f.loader.load(tiny);
+        QVERIFY(waitState(f.loader, ModelLoader::Error));
+        QVERIFY2(f.loader.errorText().contains("Not enough memory"), qPrintable(f.loader.errorText()));
+
+        qunsetenv("PONDER_MEM_AVAILABLE");
+        f.loader.load(tiny);  // and the tiny one runs where it fits
+        QVERIFY2(waitState(f.loader, ModelLoader::Ready), qPrintable(f.loader.errorText()));
     }
 
     // model_load has no progress callback and may take a while on a slow disk: the GUI thread
