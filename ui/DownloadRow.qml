@@ -30,6 +30,8 @@ Card {
     required property string startLabel
     required property int memoryFit       // ModelListModel.Fits / Tight / TooBig, -1 unknown
     required property string fitText
+    required property int fileCount       // a split set's files; 1 for one file
+    required property int currentFile     // 1-based: the file of a split set downloading now
 
     function size(bytes) { return Qt.locale().formattedDataSize(bytes, 1) }
     function duration(seconds) {
@@ -59,8 +61,12 @@ Card {
             }
         }
         Label {
-            text: row.license.length > 0 ? qsTr("%1 parameters · license: %2").arg(row.parameters).arg(row.license)
-                                         : qsTr("%1 parameters").arg(row.parameters)
+            text: {
+                let parts = [qsTr("%1 parameters").arg(row.parameters)]
+                if (row.fileCount > 1) parts.push(qsTr("%1 files").arg(row.fileCount))
+                if (row.license.length > 0) parts.push(qsTr("license: %1").arg(row.license))
+                return parts.join(" · ")
+            }
             color: Theme.mutedText
             font.pixelSize: Theme.smallPixelSize
         }
@@ -85,16 +91,19 @@ Card {
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             visible: text.length > 0
+            // "File 2 of 9: " before the progress of a split set.
+            readonly property string filePrefix: row.fileCount > 1
+                ? qsTr("File %1 of %2: ").arg(Math.min(row.currentFile, row.fileCount)).arg(row.fileCount) : ""
             text: {
                 switch (row.downloadState) {
                 case DownloadListModel.Downloading:
-                    return row.note.length > 0 ? row.note
-                         : row.etaSeconds >= 0 ? qsTr("%1 of %2 · %3/s · %4 left").arg(row.size(row.received)).arg(row.size(row.total)).arg(row.size(row.bytesPerSecond)).arg(row.duration(row.etaSeconds))
-                         : qsTr("%1 downloaded").arg(row.size(row.received))
+                    return row.note.length > 0 ? filePrefix + row.note
+                         : row.etaSeconds >= 0 ? filePrefix + qsTr("%1 of %2 · %3/s · %4 left").arg(row.size(row.received)).arg(row.size(row.total)).arg(row.size(row.bytesPerSecond)).arg(row.duration(row.etaSeconds))
+                         : filePrefix + qsTr("%1 downloaded").arg(row.size(row.received))
                 case DownloadListModel.Paused:
-                    return qsTr("Paused at %1 of %2").arg(row.size(row.received)).arg(row.size(row.total))
+                    return filePrefix + qsTr("Paused at %1 of %2").arg(row.size(row.received)).arg(row.size(row.total))
                 case DownloadListModel.Verifying:
-                    return qsTr("Checking the file's SHA-256…")
+                    return filePrefix + qsTr("Checking the file's SHA-256…")
                 case DownloadListModel.Done:
                     return row.verification
                 default:
@@ -140,7 +149,8 @@ Card {
                 visible: row.canCancel
                 text: qsTr("Cancel")
                 onClicked: row.downloads.cancel(row.catalogueId)
-                Accessible.name: qsTr("Cancel downloading %1 and delete the partial file").arg(row.name)
+                Accessible.name: row.fileCount > 1 ? qsTr("Cancel downloading %1 and delete the files downloaded so far").arg(row.name)
+                                                   : qsTr("Cancel downloading %1 and delete the partial file").arg(row.name)
             }
         }
     }

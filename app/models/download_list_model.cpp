@@ -54,6 +54,8 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const {
         if (!d.entry.kvBytesPerToken || m_ram.total <= 0) return -1;
         return static_cast<int>(memoryFit(memoryNeededBytes(total, d.entry.kvBytesPerToken, kEstimateContext), m_ram));
     case FitTextRole: return fitText(d);
+    case FileCountRole: return static_cast<int>(d.entry.files().size());
+    case CurrentFileRole: return d.fileIndex + 1;
     default: return {};
     }
 }
@@ -85,6 +87,8 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const {
         {MemoryNeededRole, "memoryNeeded"},
         {MemoryFitRole, "memoryFit"},
         {FitTextRole, "fitText"},
+        {FileCountRole, "fileCount"},
+        {CurrentFileRole, "currentFile"},
     };
 }
 

@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QList>
+#include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
 namespace ponder::app {
@@ -23,8 +24,14 @@ struct DownloadItem {
     QString note;                  // "Retrying in 4 s (attempt 2 of 5)", or empty
     QString error;                 // why it failed; empty otherwise
     QString verification;          // what the SHA-256 check established, once Done
-    QString serverSha256;          // X-Linked-Etag seen during the transfer
+    QString serverSha256;          // X-Linked-Etag seen during the transfer (of the current file)
     int attempt = 0;               // consecutive failed attempts without progress
+    // A split set downloads file after file; received and total count the whole set.
+    int fileIndex = 0;             // the file downloading now (0 for a model in one file)
+    qint64 doneBytes = 0;          // bytes of the files before it, downloaded and verified
+    int checkedByServer = 0;       // files verified against the server's digest, not the catalogue's
+    int checkedHere = 0;           // files verified since the app started (a resumed set's earlier ones were before)
+    QStringList unverified;        // "file: sha256" of files nothing could be checked against
 };
 
 class DownloadListModel : public QAbstractListModel {
@@ -58,6 +65,8 @@ public:
         MemoryNeededRole,   // bytes: the file + F16 KV cache at the default context; 0 when unknown
         MemoryFitRole,      // ModelListModel::MemoryFitLevel; -1 when unknown
         FitTextRole,        // the fit in words, shown before the download
+        FileCountRole,      // files to download: N for a split set, else 1
+        CurrentFileRole,    // 1-based: the file of a split set downloading (or verified) now
     };
     Q_ENUM(Role)
     enum DownloadState { NotDownloaded, Downloading, Paused, Verifying, Done, Failed };  // = DownloadItem::State

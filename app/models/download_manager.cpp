@@ -1,6 +1,7 @@
 #include "models/download_manager.h"
 
 #include "models/file_hash.h"
+#include "models/model_info.h"
 #include "models/model_library.h"
 
 #include <QDir>
@@ -39,14 +40,17 @@ DownloadManager::DownloadManager(QNetworkAccessManager* network, ModelLibrary* l
     for (const CatalogueEntry& e : catalogue) {
         DownloadItem item;
         item.entry = e;
-        const QFileInfo done(finalPath(e)), part(partPath(e));
-        if (done.exists()) {
+        const QList<CatalogueFile> files = e.files();
+        locate(item);
+        if (item.fileIndex >= files.size()) {
             item.state = DownloadItem::Done;
-            item.received = item.total = done.size();
-            item.verification = tr("In the models folder.");
-        } else if (part.exists()) {
+            item.received = item.total = item.doneBytes;
+            item.verification = files.size() > 1 ? tr("All %1 files are in the models folder.").arg(files.size())
+                                                 : tr("In the models folder.");
+        } else if (item.received > 0 || QFileInfo::exists(partPath(e, item.fileIndex))) {
             item.state = DownloadItem::Paused;
-            item.received = part.size();
+        } else {
+            item.received = 0;
         }
         items.append(item);
     }
@@ -68,8 +72,37 @@ void DownloadManager::setRetryPolicy(int maxAttempts, int firstDelayMs) {
     m_firstDelayMs = firstDelayMs;
 }
 
-QString DownloadManager::partPath(const CatalogueEntry& e) const { return finalPath(e) + QLatin1String(".part"); }
-QString DownloadManager::finalPath(const CatalogueEntry& e) const { return m_dir + QLatin1Char('/') + e.fileName; }
+QString DownloadManager::partPath(const CatalogueEntry& e, int file) const {
+    return finalPath(e, file) + QLatin1String(".part");
+}
+QString DownloadManager::finalPath(const CatalogueEntry& e, int file) const {
+    const QList<CatalogueFile> files = e.files();
+    return m_dir + QLatin1Char('/') + files.value(std::clamp<int>(file, 0, static_cast<int>(files.size()) - 1)).fileName;
+}
+
+void DownloadManager::locate(DownloadItem& item) const {
+    const QList<CatalogueFile> files = item.entry.files();
+    item.fileIndex = 0;
+    item.doneBytes = 0;
+    while (item.fileIndex < files.size()) {
+        const QFileInfo done(finalPath(item.entry, item.fileIndex));
+        if (!done.exists()) break;
+        item.doneBytes += done.size();
+        item.fileIndex++;
+    }
+    item.received = item.doneBytes + (item.fileIndex < files.size() ? QFileInfo(partPath(item.entry, item.fileIndex)).size() : 0);
+}
+
+qint64 DownloadManager::approxAfter(const DownloadItem& item) const {
+    const QList<CatalogueFile> files = item.entry.files();
+    qint64 bytes = 0;
+    for (int k = item.fileIndex + 1; k < files.size(); k++) bytes += files[k].approxSize;
+    return bytes;
+}
+
+qint64 DownloadManager::setTotal(const DownloadItem& item, qint64 fileTotal) const {
+    return fileTotal < 0 ? -1 : item.doneBytes + fileTotal + approxAfter(item);
+}
 
 bool DownloadManager::checkDiskSpace(DownloadItem& item, qint64 total) {
     if (total <= 0) return true;  // unknown yet: checked again when the server says
@@ -90,7 +123,8 @@ void DownloadManager::start(const QString& id) {
     item.error.clear();
     item.note.clear();
     item.attempt = 0;
-    if (QFileInfo::exists(finalPath(item.entry))) {
+    locate(item);  // a split set continues with its first file not on disk
+    if (item.fileIndex >= item.entry.files().size()) {
         item.state = DownloadItem::Done;
         m_model->update(item);
         return;
@@ -99,7 +133,6 @@ void DownloadManager::start(const QString& id) {
         fail(item, tr("Cannot create the models folder %1.").arg(QDir::toNativeSeparators(m_dir)));
         return;
     }
-    item.received = QFileInfo(partPath(item.entry)).size();
     if (!checkDiskSpace(item, item.total >= 0 ? item.total : item.entry.approxSize)) return;
     item.state = DownloadItem::Downloading;
     item.bytesPerSecond = 0;
@@ -112,15 +145,16 @@ void DownloadManager::begin(const QString& id) {
     const DownloadItem* item = m_model->item(id);
     Active& a = m_active[id];
     if (!a.transfer) {
-        a.transfer = new DownloadTransfer(m_network, item->entry.url, partPath(item->entry), this);
+        const CatalogueFile file = item->entry.files().value(item->fileIndex);
+        a.transfer = new DownloadTransfer(m_network, file.url, partPath(item->entry, item->fileIndex), this);
         a.transfer->setTimeout(m_timeoutMs);
         connect(a.transfer, &DownloadTransfer::progress, this,
                 [this, id](qint64 received, qint64 total) { onProgress(id, received, total); });
         connect(a.transfer, &DownloadTransfer::totalKnown, this, [this, id](qint64 total) {
             DownloadItem it = *m_model->item(id);
-            it.total = total;
-            it.received = m_active[id].transfer->received();  // 0 when the server restarted it
-            if (!checkDiskSpace(it, total)) {
+            it.total = setTotal(it, total);
+            it.received = it.doneBytes + m_active[id].transfer->received();  // 0 when the server restarted it
+            if (!checkDiskSpace(it, it.total)) {
                 m_active[id].transfer->abort();  // Aborted is then ignored: the item is Failed
                 return;
             }
@@ -129,7 +163,7 @@ void DownloadManager::begin(const QString& id) {
         connect(a.transfer, &DownloadTransfer::finished, this,
                 [this, id](DownloadTransfer::Result r, const QString& message) { onFinished(id, r, message); });
     }
-    a.rateBytes = QFileInfo(partPath(item->entry)).size();
+    a.rateBytes = QFileInfo(partPath(item->entry, item->fileIndex)).size();
     a.rateAtMs = m_clock.elapsed();
     a.transfer->start();
 }
@@ -142,8 +176,8 @@ void DownloadManager::onProgress(const QString& id, qint64 received, qint64 tota
     if (a.shownAtMs >= 0 && now - a.shownAtMs < kShowEveryMs) return;
     a.shownAtMs = now;
     DownloadItem item = *m_model->item(id);
-    item.received = received;
-    item.total = total;
+    item.received = item.doneBytes + received;
+    item.total = setTotal(item, total);
     if (now - a.rateAtMs >= kRateWindowMs) {
         const double rate = static_cast<double>(received - a.rateBytes) * 1000.0 / static_cast<double>(now - a.rateAtMs);
         // Smoothed, so the ETA does not jump with every burst.
@@ -159,7 +193,7 @@ void DownloadManager::onFinished(const QString& id, DownloadTransfer::Result res
     DownloadItem item = *m_model->item(id);
     Active& a = m_active[id];
     if (a.transfer && !a.transfer->serverSha256().isEmpty()) item.serverSha256 = a.transfer->serverSha256();
-    if (a.transfer) item.received = a.transfer->received();
+    if (a.transfer) item.received = item.doneBytes + a.transfer->received();
     switch (result) {
     case DownloadTransfer::Result::Aborted:
         if (item.state == DownloadItem::Downloading) item.state = DownloadItem::Paused;
@@ -167,7 +201,7 @@ void DownloadManager::onFinished(const QString& id, DownloadTransfer::Result res
         m_model->update(item);
         return;
     case DownloadTransfer::Result::Complete:
-        item.total = item.received;
+        item.total = item.received + approxAfter(item);
         item.state = DownloadItem::Verifying;
         item.verifyProgress = 0;
         item.note.clear();
@@ -215,7 +249,7 @@ void DownloadManager::scheduleRetry(const QString& id, const QString& message) {
 
 void DownloadManager::verify(const QString& id) {
     const DownloadItem* item = m_model->item(id);
-    const QString path = partPath(item->entry);
+    const QString path = partPath(item->entry, item->fileIndex);
     Active& a = m_active[id];
     a.stopHash = std::make_shared<std::atomic_bool>(false);
     auto watcher = new QFutureWatcher<HashResult>(this);
@@ -250,39 +284,98 @@ void DownloadManager::verified(const QString& id, const QString& sha256, const Q
     const DownloadItem* current = m_model->item(id);
     if (!current || current->state != DownloadItem::Verifying) return;  // cancelled meanwhile
     DownloadItem item = *current;
-    stopActive(id);
-    const QString part = partPath(item.entry), final = finalPath(item.entry);
+    const QList<CatalogueFile> files = item.entry.files();
+    const CatalogueFile file = files.value(item.fileIndex);
+    const bool split = files.size() > 1;
+    const QString part = partPath(item.entry, item.fileIndex), final = finalPath(item.entry, item.fileIndex);
     if (sha256.isEmpty()) {
+        stopActive(id);
         fail(item, tr("Could not read the downloaded file to verify it: %1").arg(error));
         return;
     }
-    const bool pinned = !item.entry.sha256.isEmpty();
-    const QString expected = pinned ? item.entry.sha256 : item.serverSha256;
+    const bool pinned = !file.sha256.isEmpty();
+    const QString expected = pinned ? file.sha256 : item.serverSha256;
     if (!expected.isEmpty() && sha256 != expected) {
+        stopActive(id);
         QFile::remove(part);
-        item.received = 0;
+        item.received = item.doneBytes;
         item.total = -1;
-        fail(item, tr("Checksum mismatch: expected SHA-256 %1, the download has %2. The damaged file was deleted; "
-                      "download it again.").arg(expected, sha256));
+        fail(item, (split ? tr("Checksum mismatch in %1: expected SHA-256 %2, the download has %3.").arg(file.fileName, expected, sha256)
+                          : tr("Checksum mismatch: expected SHA-256 %1, the download has %2.").arg(expected, sha256)) +
+                       QLatin1Char(' ') + tr("The damaged file was deleted; download it again."));
         return;
     }
     if (!QFile::rename(part, final)) {
+        stopActive(id);
         fail(item, tr("Downloaded and verified, but could not rename %1 to %2.").arg(part, final));
         return;
     }
-    if (pinned)
-        item.verification = tr("SHA-256 verified against the catalogue.");
-    else if (!expected.isEmpty())
-        item.verification = tr("SHA-256 verified against the digest the server published for this file.");
-    else
-        item.verification = tr("Not verified: neither the catalogue nor the server provided a checksum. "
-                               "SHA-256 of the file as downloaded: %1").arg(sha256);
+    if (expected.isEmpty()) item.unverified << file.fileName + QLatin1String(": ") + sha256;
+    else if (!pinned) item.checkedByServer++;
+    item.checkedHere++;
+    item.serverSha256.clear();
+
+    // The next file of a split set: the same Active entry, a new transfer.
+    locate(item);
+    if (item.fileIndex < files.size()) {
+        Active& a = m_active[id];
+        if (a.transfer) {
+            a.transfer->disconnect(this);
+            a.transfer->deleteLater();
+            a.transfer = nullptr;
+        }
+        a.stopHash.reset();
+        a.progressAtFailure = -1;
+        a.shownAtMs = -1;
+        item.attempt = 0;
+        item.total = -1;
+        item.state = DownloadItem::Downloading;
+        item.bytesPerSecond = 0;
+        m_model->update(item);
+        if (!checkDiskSpace(item, item.doneBytes + files[item.fileIndex].approxSize + approxAfter(item))) {
+            stopActive(id);
+            return;
+        }
+        begin(id);
+        return;
+    }
+    stopActive(id);
+
+    if (!split) {
+        if (pinned)
+            item.verification = tr("SHA-256 verified against the catalogue.");
+        else if (!expected.isEmpty())
+            item.verification = tr("SHA-256 verified against the digest the server published for this file.");
+        else
+            item.verification = tr("Not verified: neither the catalogue nor the server provided a checksum. "
+                                   "SHA-256 of the file as downloaded: %1").arg(sha256);
+    } else if (!item.unverified.isEmpty()) {
+        item.verification = tr("Not verified: neither the catalogue nor the server provided a checksum for %1 of the %2 "
+                               "files. SHA-256 as downloaded: %3")
+                                .arg(item.unverified.size())
+                                .arg(files.size())
+                                .arg(item.unverified.join(QLatin1String("; ")));
+    } else if (item.checkedHere < files.size()) {  // resumed after a restart: the earlier ones were checked then
+        item.verification = tr("SHA-256 of each file downloaded since Ponder started verified against the catalogue or "
+                               "the digest the server published; those downloaded before a restart (%1 of %2) were "
+                               "verified then.")
+                                .arg(files.size() - item.checkedHere)
+                                .arg(files.size());
+    } else if (item.checkedByServer > 0) {
+        item.verification = tr("SHA-256 of each of the %1 files verified against the catalogue or the digest the server "
+                               "published for it.").arg(files.size());
+    } else {
+        item.verification = tr("SHA-256 of each of the %1 files verified against the catalogue.").arg(files.size());
+    }
     item.state = DownloadItem::Done;
+    item.total = item.received;
     item.error.clear();
     item.note.clear();
     m_model->update(item);
-    if (m_library) m_library->addFile(final, ModelSource::Downloaded, item.entry.fileName, sha256);
-    emit downloadFinished(id, final);
+    // The library lists a split set at its first file; a set has no one digest to record.
+    const QString first = finalPath(item.entry, 0);
+    if (m_library) m_library->addFile(first, ModelSource::Downloaded, modelDisplayName(first), split ? QString() : sha256);
+    emit downloadFinished(id, first);
 }
 
 void DownloadManager::pause(const QString& id) {
@@ -303,10 +396,20 @@ void DownloadManager::cancel(const QString& id) {
     if (!current || current->state == DownloadItem::Done) return;
     DownloadItem item = *current;
     stopActive(id);
-    QFile::remove(partPath(item.entry));
+    // A split set is usable only whole: the files this download finished go with the .part.
+    const QList<CatalogueFile> files = item.entry.files();
+    for (int k = 0; k < files.size(); k++) {
+        QFile::remove(partPath(item.entry, k));
+        if (files.size() > 1) QFile::remove(finalPath(item.entry, k));
+    }
     item.state = DownloadItem::NotDownloaded;
     item.received = 0;
     item.total = -1;
+    item.fileIndex = 0;
+    item.doneBytes = 0;
+    item.checkedByServer = 0;
+    item.checkedHere = 0;
+    item.unverified.clear();
     item.bytesPerSecond = 0;
     item.note.clear();
     item.error.clear();

@@ -13,6 +13,10 @@
 //   LFS SHA-256, on its resolve/ redirect); else nothing: the file is accepted, its digest is
 //   recorded in the library, and the page says plainly that it was not verified.
 //   A mismatch deletes the .part (resuming would keep the bad bytes) and says so.
+// - A split set (CatalogueEntry::splitFiles) downloads file after file, each verified and renamed
+//   to its final name before the next starts; progress, disk checks and Pause/Resume count the
+//   whole set, and the library gets the set (at its first file) only when every file is there.
+//   Cancel deletes the set's .part and the files it finished (an incomplete set is unusable).
 #pragma once
 
 #include "models/catalogue.h"
@@ -67,8 +71,9 @@ public:
     Q_INVOKABLE void resume(const QString& id) { start(id); }
     Q_INVOKABLE void cancel(const QString& id);  // stops and deletes the .part
 
-    QString partPath(const CatalogueEntry& e) const;
-    QString finalPath(const CatalogueEntry& e) const;
+    // Where file `file` of the entry goes (0: the first, or the only one).
+    QString partPath(const CatalogueEntry& e, int file = 0) const;
+    QString finalPath(const CatalogueEntry& e, int file = 0) const;
 
     // Leave this much free after a download (the system and other programs need some).
     static constexpr qint64 kDiskHeadroom = 256LL << 20;
@@ -88,6 +93,11 @@ private:
     };
 
     bool checkDiskSpace(DownloadItem& item, qint64 total);
+    // From the disk: the first file not downloaded yet, the bytes of those before it, and
+    // received (those + the file's .part).
+    void locate(DownloadItem& item) const;
+    qint64 approxAfter(const DownloadItem& item) const;  // catalogue sizes of the files after the current
+    qint64 setTotal(const DownloadItem& item, qint64 fileTotal) const;  // the whole set's, from the current file's
     void begin(const QString& id);
     void onProgress(const QString& id, qint64 received, qint64 total);
     void onFinished(const QString& id, DownloadTransfer::Result result, const QString& message);

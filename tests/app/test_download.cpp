@@ -13,6 +13,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QCryptographicHash>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -76,6 +77,35 @@ struct Fixture {
         tester = std::make_unique<QAbstractItemModelTester>(manager->model(),
                                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
     }
+
+    // The fixture's model as a split set of two files, served at /split/1 and /split/2.
+    QList<QByteArray> splitBodies() {
+        const QString first = dir.filePath("src/tiny-00001-of-00002.gguf");
+        QDir().mkpath(dir.filePath("src"));
+        if (!ponder::test::splitModel(dir.filePath("source.gguf"), first, 2)) return {};
+        QList<QByteArray> out;
+        for (const char* name : {"src/tiny-00001-of-00002.gguf", "src/tiny-00002-of-00002.gguf"}) {
+            QFile f(dir.filePath(name));
+            f.open(QIODevice::ReadOnly);
+            out << f.readAll();
+        }
+        return out;
+    }
+    CatalogueEntry splitEntry(const QList<QByteArray>& bodies, const QStringList& shas) const {
+        CatalogueEntry e = entry("/split/1");
+        e.fileName = "tiny-00001-of-00002.gguf";
+        for (int k = 0; k < bodies.size(); k++) {
+            CatalogueFile file;
+            file.fileName = QStringLiteral("tiny-0000%1-of-00002.gguf").arg(k + 1);
+            file.url = QUrl(QString::fromLatin1(server.url("/split/" + QByteArray::number(k + 1))));
+            file.approxSize = bodies[k].size();
+            file.sha256 = shas.value(k);
+            e.splitFiles << file;
+            e.approxSize += file.approxSize;
+        }
+        return e;
+    }
+    QString modelsFile(const QString& name) const { return dir.filePath("models/" + name); }
 
     const DownloadItem& item() const { return *manager->model()->item("tiny"); }
     QString finalPath() const { return dir.filePath("models/tiny.gguf"); }
@@ -323,6 +353,151 @@ private slots:
         QVERIFY(ponder::test::writeBytes(f.finalPath(), f.body));
         f.make(f.entry("/tiny.gguf"));
         QCOMPARE(f.item().state, State::Done);
+    }
+
+    // A split set downloads every file, each verified (the first against the catalogue, the
+    // second against the server's digest), and only then is the set in the library: one model at
+    // its first file, named without the suffix.
+    void splitSetDownloadsEveryFile() {
+        Fixture f;
+        const QList<QByteArray> bodies = f.splitBodies();
+        QCOMPARE(bodies.size(), 2);
+        ServedFile one;
+        one.body = bodies[0];
+        f.server.serve("/split/1", one);
+        ServedFile cdn;
+        cdn.body = bodies[1];
+        f.server.serve("/cdn/2", cdn);
+        ServedFile resolve;
+        resolve.redirectTo = f.server.url("/cdn/2");
+        resolve.linkedEtag = sha256(bodies[1]);
+        f.server.serve("/split/2", resolve);
+        f.make(f.splitEntry(bodies, {QString::fromLatin1(sha256(bodies[0]))}));
+        const QModelIndex row = f.manager->model()->index(0);
+        QCOMPARE(f.manager->model()->data(row, DownloadListModel::FileCountRole).toInt(), 2);
+        QSignalSpy finished(f.manager.get(), &DownloadManager::downloadFinished);
+        f.manager->start("tiny");
+        QVERIFY(f.waitFor(State::Done));
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished[0][1].toString(), f.modelsFile("tiny-00001-of-00002.gguf"));
+        QCOMPARE(f.item().received, qint64(bodies[0].size() + bodies[1].size()));
+        QCOMPARE(f.item().verification,
+                 QStringLiteral("SHA-256 of each of the 2 files verified against the catalogue or the digest the server published for it."));
+        for (const char* name : {"tiny-00001-of-00002.gguf", "tiny-00002-of-00002.gguf"}) {
+            QVERIFY(QFileInfo::exists(f.modelsFile(name)));
+            QVERIFY(!QFileInfo::exists(f.modelsFile(name) + ".part"));
+        }
+        QCOMPARE(f.library.models()->rowCount(), 1);
+        const ModelInfo* info = f.library.find(f.modelsFile("tiny-00001-of-00002.gguf"));
+        QVERIFY(info);
+        QCOMPARE(info->name, QStringLiteral("tiny"));
+        QCOMPARE(info->source, ModelSource::Downloaded);
+        QVERIFY(QTest::qWaitFor([&] { return !f.library.busy(); }, 5000));
+        QVERIFY2(f.library.find(info->path)->metadata.ok(), qPrintable(f.library.find(info->path)->metadata.error));
+        QCOMPARE(f.library.find(info->path)->metadata.splitCount, 2);
+
+        // Known at the next start: all files there, done.
+        f.make(f.splitEntry(bodies, {}));
+        QCOMPARE(f.item().state, State::Done);
+    }
+
+    // Pausing in the second file keeps the first (verified, renamed) and the .part; a restart
+    // finds both and resumes the set where it stopped; the library leaves the half-downloaded set
+    // out; Cancel deletes everything the set's download wrote.
+    void splitSetPausesResumesAndCancels() {
+        Fixture f;
+        const QList<QByteArray> bodies = f.splitBodies();
+        for (int k = 0; k < 2; k++) {
+            ServedFile file;
+            file.body = bodies[k];
+            file.chunkDelayMs = k == 1 ? 20 : 0;
+            f.server.serve("/split/" + QByteArray::number(k + 1), file);
+        }
+        f.make(f.splitEntry(bodies, {QString::fromLatin1(sha256(bodies[0])), QString::fromLatin1(sha256(bodies[1]))}));
+        f.manager->start("tiny");
+        const QString part2 = f.modelsFile("tiny-00002-of-00002.gguf.part");
+        QVERIFY(QTest::qWaitFor([&] { return QFileInfo(part2).size() > 0; }, 10000));
+        QVERIFY(QFileInfo::exists(f.modelsFile("tiny-00001-of-00002.gguf")));
+        const QModelIndex row = f.manager->model()->index(0);
+        QCOMPARE(f.manager->model()->data(row, DownloadListModel::CurrentFileRole).toInt(), 2);
+        f.manager->pause("tiny");
+        QVERIFY(f.waitFor(State::Paused));
+        QVERIFY(f.item().received > bodies[0].size());
+
+        ModelLibrary other(&f.store, &f.modelSettings);  // a start-up scan meanwhile: not listed yet
+        other.scanDownloads(f.dir.filePath("models"));
+        QVERIFY(QTest::qWaitFor([&] { return !other.busy(); }, 5000));
+        QCOMPARE(other.models()->rowCount(), 0);
+
+        f.make(f.splitEntry(bodies, {QString::fromLatin1(sha256(bodies[0])), QString::fromLatin1(sha256(bodies[1]))}));
+        QCOMPARE(f.item().state, State::Paused);
+        QCOMPARE(f.item().fileIndex, 1);
+        QCOMPARE(f.item().received, bodies[0].size() + QFileInfo(part2).size());
+        const int before = static_cast<int>(f.server.requests().size());
+        f.manager->resume("tiny");
+        QVERIFY(f.waitFor(State::Done, 30000));
+        QCOMPARE(f.server.requests().size(), before + 1);  // only the rest of the second file
+        QVERIFY(f.server.requests().last().range.startsWith("bytes="));
+        QVERIFY2(f.item().verification.startsWith("SHA-256 of each file downloaded since Ponder started verified") &&
+                     f.item().verification.endsWith("(1 of 2) were verified then."),
+                 qPrintable(f.item().verification));
+
+        // Cancel in the middle of another run: the set's files and the .part go.
+        QVERIFY(QFile::remove(f.modelsFile("tiny-00002-of-00002.gguf")));
+        f.make(f.splitEntry(bodies, {}));
+        QCOMPARE(f.item().state, State::Paused);
+        f.manager->start("tiny");
+        QVERIFY(QTest::qWaitFor([&] { return QFileInfo(part2).size() > 0; }, 10000));
+        f.manager->cancel("tiny");
+        QCOMPARE(f.item().state, State::NotDownloaded);
+        QTest::qWait(50);
+        QVERIFY(!QFileInfo::exists(part2));
+        QVERIFY(!QFileInfo::exists(f.modelsFile("tiny-00001-of-00002.gguf")));
+    }
+
+    // Split entries in the catalogue: the files named as a set, in order; the entry's size the sum.
+    void splitCatalogueEntries_data() {
+        QTest::addColumn<QJsonArray>("files");
+        QTest::addColumn<QString>("expected");
+        auto file = [](const QString& name, const QString& url = {}) {
+            return QJsonObject{{"fileName", name}, {"url", url.isEmpty() ? "https://h/" + name : url}, {"approxSizeBytes", 1000}};
+        };
+        QTest::newRow("valid") << QJsonArray{file("R1-00001-of-00002.gguf"), file("R1-00002-of-00002.gguf")} << "";
+        QTest::newRow("one file") << QJsonArray{file("R1-00001-of-00001.gguf")} << "two or more files";
+        QTest::newRow("order") << QJsonArray{file("R1-00002-of-00002.gguf"), file("R1-00001-of-00002.gguf")}
+                               << "NAME-00001-of-00002.gguf, in order";
+        QTest::newRow("count") << QJsonArray{file("R1-00001-of-00003.gguf"), file("R1-00002-of-00003.gguf")}
+                               << "must be named";
+        QTest::newRow("not a set") << QJsonArray{file("a.gguf"), file("b.gguf")} << "must be named";
+        QTest::newRow("http") << QJsonArray{file("R1-00001-of-00002.gguf"), file("R1-00002-of-00002.gguf", "http://h/x")}
+                              << "file 2: url must be https";
+    }
+
+    void splitCatalogueEntries() {
+        QFETCH(QJsonArray, files);
+        QFETCH(QString, expected);
+        const QJsonObject entry{{"id", "r1"}, {"name", "DeepSeek-R1"}, {"quantization", "Q4_K_M"}, {"files", files}};
+        const QJsonObject other{{"id", "x"}, {"name", "X"}, {"quantization", "Q8_0"}, {"fileName", "R1-00002-of-00002.gguf"},
+                                {"url", "https://h/x.gguf"}};
+        const QByteArray json = QJsonDocument(QJsonObject{{"version", 1}, {"models", QJsonArray{entry}}}).toJson();
+        QList<CatalogueEntry> entries;
+        QString error;
+        if (!expected.isEmpty()) {
+            QVERIFY(!parseCatalogue(json, entries, error));
+            QVERIFY2(error.contains(expected), qPrintable(error));
+            return;
+        }
+        QVERIFY2(parseCatalogue(json, entries, error), qPrintable(error));
+        QCOMPARE(entries.size(), 1);
+        const CatalogueEntry& e = entries[0];
+        QCOMPARE(e.files().size(), 2);
+        QCOMPARE(e.fileName, QStringLiteral("R1-00001-of-00002.gguf"));  // the library lists the set there
+        QCOMPARE(e.approxSize, qint64(2000));
+        QCOMPARE(e.files()[1].url, QUrl("https://h/R1-00002-of-00002.gguf"));
+        // A file of the set named again by another entry is refused.
+        const QByteArray twice = QJsonDocument(QJsonObject{{"version", 1}, {"models", QJsonArray{entry, other}}}).toJson();
+        QVERIFY(!parseCatalogue(twice, entries, error));
+        QVERIFY2(error.contains("unique"), qPrintable(error));
     }
 
     // The bundled catalogue parses, and every entry is an https GGUF with a plausible size.
