@@ -30,6 +30,7 @@ Card {
     required property bool canLoad
     required property bool isLoading
     required property int fileCount      // a split set's files; 1 for one file
+    required property bool showPlan      // the planner's view: full R1 (deepseek2), or too big here
 
     signal settingsRequested(string path, string name)
     signal removeRequested(string path)
@@ -102,6 +103,15 @@ Card {
             color: Theme.error
             Accessible.role: Accessible.AlertMessage
             Accessible.name: text
+        }
+        ModelPlanPanel {
+            objectName: "modelPlan"
+            Layout.fillWidth: true
+            visible: card.showPlan
+            path: card.path
+            modelName: card.name
+            contextLength: card.chosenContext
+            memoryAvailable: card.memoryAvailable
         }
         ProgressBar {
             Layout.fillWidth: true

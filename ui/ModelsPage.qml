@@ -64,6 +64,7 @@ Page {
 
     ScrollView {
         id: scroll
+        objectName: "modelsScroll"
         anchors.fill: parent
         contentWidth: availableWidth
 

@@ -10,7 +10,7 @@ ModelListModel::ModelListModel(const ModelSettingsStore* settings, QObject* pare
     : QAbstractListModel(parent), m_settings(settings) {
     connect(settings, &ModelSettingsStore::settingsChanged, this, [this](const QString& path) {
         const int row = indexOf(path);
-        if (row >= 0) emitRowChanged(row, {ChosenContextRole, MemoryNeededRole, FitsRole, MemoryFitRole});
+        if (row >= 0) emitRowChanged(row, {ChosenContextRole, MemoryNeededRole, FitsRole, MemoryFitRole, ShowPlanRole});
     });
 }
 
@@ -24,6 +24,12 @@ int ModelListModel::chosenContext(const ModelInfo& info) const {
 
 quint64 ModelListModel::memoryNeeded(const ModelInfo& info) const {
     return memoryNeededBytes(info.metadata.fileSize, info.metadata.kvBytesPerToken, chosenContext(info));
+}
+
+bool ModelListModel::showPlan(const ModelInfo& info) const {
+    if (!info.metadataRead || !info.metadata.ok()) return false;
+    return info.metadata.architecture == QLatin1String("deepseek2") ||
+           memoryFit(memoryNeeded(info), m_memory) == MemoryFit::TooBig;
 }
 
 QVariant ModelListModel::data(const QModelIndex& index, int role) const {
@@ -57,6 +63,7 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
     case CanLoadRole: return m.metadataRead && m.metadata.ok();
     case IsLoadingRole: return !m_loadingPath.isEmpty() && m.path == m_loadingPath;
     case FileCountRole: return m.metadataRead ? std::max(md.splitCount, 1) : splitCountOfName(m.path);
+    case ShowPlanRole: return showPlan(m);
     default: return {};
     }
 }
@@ -86,6 +93,7 @@ QHash<int, QByteArray> ModelListModel::roleNames() const {
         {CanLoadRole, "canLoad"},
         {IsLoadingRole, "isLoading"},
         {FileCountRole, "fileCount"},
+        {ShowPlanRole, "showPlan"},
     };
 }
 
@@ -152,7 +160,7 @@ void ModelListModel::setSystemMemory(const SystemMemory& memory) {
     m_memory = memory;
     if (!m_models.isEmpty())
         emit dataChanged(index(0), index(static_cast<int>(m_models.size()) - 1),
-                         {MemoryAvailableRole, MemoryTotalRole, FitsRole, MemoryFitRole});
+                         {MemoryAvailableRole, MemoryTotalRole, FitsRole, MemoryFitRole, ShowPlanRole});
 }
 
 void ModelListModel::emitRowChanged(int row, const QList<int>& roles) {

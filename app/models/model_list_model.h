@@ -46,6 +46,9 @@ public:
         BadgeRole,
         InUseRole,            // bool: loaded and the chat answers with it
         FileCountRole,        // files of the model: N for a split set, else 1
+        // Whether the card shows where the model would go (ModelPlanner): for the full R1
+        // architecture (deepseek2), and for any model too big for this machine's memory.
+        ShowPlanRole,
     };
     Q_ENUM(Role)
     enum MemoryFitLevel { Fits, Tight, TooBig };  // mirrors MemoryFit, for QML
@@ -75,6 +78,7 @@ public:
     // Memory needed by a row's model at its chosen context (also what the roles show).
     quint64 memoryNeeded(const ModelInfo& info) const;
     int chosenContext(const ModelInfo& info) const;
+    bool showPlan(const ModelInfo& info) const;
 
 signals:
     void countChanged();

@@ -13,6 +13,7 @@ target_sources(ponder_app_core PRIVATE
   models/model_library.cpp models/model_library.h
   models/model_list_model.cpp models/model_list_model.h
   models/model_loader.cpp models/model_loader.h
+  models/model_planner.cpp models/model_planner.h
   models/model_settings.cpp models/model_settings.h
   models/model_settings_editor.cpp models/model_settings_editor.h
 )

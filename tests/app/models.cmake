@@ -22,6 +22,7 @@ ponder_models_test(test_model_settings test_model_settings.cpp)
 ponder_models_test(test_model_library test_model_library.cpp)
 ponder_models_test(test_model_loader test_model_loader.cpp)
 ponder_models_test(test_download test_download.cpp download_test_server.cpp download_test_server.h)
+ponder_models_test(test_model_plan test_model_plan.cpp)
 ponder_models_test(test_models_page test_models_page.cpp)
 target_link_libraries(test_models_page PRIVATE ponder_ui ponder_uiplugin ponder_app_coreplugin Qt6::Quick)
 # Every dialog, menu and file chooser opened in the real window, and the file choosers' fallback

@@ -338,6 +338,7 @@ private slots:
         QVERIFY2(problem.startsWith("Missing DeepSeek-R1-Q4_K_M-00002-of-00003.gguf"), qPrintable(problem));
         QCOMPARE(f.role(first, Role::CanLoadRole).toBool(), false);
         QCOMPARE(f.role(first, Role::FileCountRole).toInt(), 3);
+        QCOMPARE(f.role(first, Role::ShowPlanRole).toBool(), false);
 
         // Restored later with the file back: size changed, so read again, and fine.
         QVERIFY(QFile::rename(f.dir.filePath("aside.gguf"), second));
@@ -364,6 +365,24 @@ private slots:
         QVERIFY(f.library.find(first));
         QCOMPARE(f.store.entries().size(), 1);
         QCOMPARE(f.store.entries()[0].path, first);
+    }
+
+    // The plan is offered for full R1 (deepseek2) and for whatever is too big for this machine.
+    void planIsShownForDeepseek2AndForModelsTooBig() {
+        Fixture f;
+        const QString ds = f.dir.filePath("ds.gguf");
+        QString error;
+        QVERIFY2(ponder::test::writeTinyDeepseek2(ds, &error), qPrintable(error));
+        const QString qwen = f.tinyModel("qwen.gguf");
+        f.library.addFile(ds, ModelSource::Added);
+        f.library.addFile(qwen, ModelSource::Added);
+        QVERIFY(waitIdle(f.library));
+        QCOMPARE(f.role(ds, Role::ArchitectureRole).toString(), QStringLiteral("deepseek2"));
+        QCOMPARE(f.role(ds, Role::ShowPlanRole).toBool(), true);
+        QCOMPARE(f.role(qwen, Role::ShowPlanRole).toBool(), false);
+        qputenv("PONDER_MEM_AVAILABLE", "4096");
+        f.library.refreshMemory();
+        QCOMPARE(f.role(qwen, Role::ShowPlanRole).toBool(), true);
     }
 
     // First run: the bundled demo model is in the list, ready, not removable.
