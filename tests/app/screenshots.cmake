@@ -6,7 +6,7 @@ find_package(Qt6 6.4 REQUIRED COMPONENTS QuickControls2)
 qt_add_executable(test_screenshots test_screenshots.cpp ui_checks.cpp ui_checks.h)
 set_target_properties(test_screenshots PROPERTIES AUTOMOC ON)
 target_link_libraries(test_screenshots PRIVATE ponder_app_core ponder_uiplugin ponder_app_coreplugin Qt6::Test
-                      Qt6::QuickControls2 ponder_warnings)
+                      Qt6::QuickControls2 ponder_models_fixtures ponder_warnings)
 find_program(XVFB_RUN xvfb-run)
 if(XVFB_RUN)
   add_test(NAME test_screenshots

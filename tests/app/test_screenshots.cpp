@@ -12,6 +12,8 @@
 // checks meaningless.
 #include "chat/chat_controller.h"
 #include "core/app_root.h"
+#include "model_test_fixtures.h"
+#include "models/model_library.h"
 #include "models/model_loader.h"
 #include "providers/provider_store.h"
 #include "providers/secret_store.h"
@@ -30,6 +32,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
+#include <algorithm>
 #include <functional>
 
 Q_IMPORT_QML_PLUGIN(PonderPlugin)
@@ -141,6 +144,49 @@ class TestScreenshots : public QObject {
 
     void setPage(const char* page) { m_window->setProperty("page", QString::fromLatin1(page)); }
 
+    // An item by object name in the visual tree under `root` (Repeater delegates are not QObject
+    // children of the window).
+    static QQuickItem* findVisual(QQuickItem* root, const QString& name) {
+        if (!root) return nullptr;
+        for (QQuickItem* child : root->childItems()) {
+            if (child->objectName() == name && child->isVisible()) return child;
+            if (QQuickItem* found = findVisual(child, name)) return found;
+        }
+        return nullptr;
+    }
+
+    // Types a device spec into R1's plan field and waits for the plan (empty: this computer).
+    void planFor(const QString& devices) {
+        QQuickItem* field = findVisual(findItem("modelsScroll"), QStringLiteral("planDevicesField"));
+        if (!field) {
+            m_problems << QStringLiteral("no device field on the R1 card");
+            return;
+        }
+        field->setProperty("text", devices);
+        QMetaObject::invokeMethod(field, "accepted");
+        QTest::qWait(300);  // planned on a worker: a few milliseconds for a header
+    }
+
+    // Scrolls the Models page so that the card holding `objectName` starts at its top (none:
+    // back to the top of the page).
+    void scrollModels(const char* objectName = nullptr) {
+        QQuickItem* scroll = findItem("modelsScroll");
+        auto* flick = scroll ? scroll->property("contentItem").value<QQuickItem*>() : nullptr;
+        QQuickItem* target = objectName ? findVisual(scroll, QString::fromLatin1(objectName)) : nullptr;
+        if (!flick || (objectName && !target)) {
+            m_problems << QStringLiteral("cannot scroll the models page to %1").arg(QString::fromLatin1(objectName));
+            return;
+        }
+        qreal y = 0;
+        if (target) {
+            // The card's column (the card's padding above it is 14 px), in the page's coordinates.
+            QQuickItem* column = target->parentItem();
+            y = column->mapToItem(flick->property("contentItem").value<QQuickItem*>(), QPointF(0, 0)).y() - 14 - 12;
+        }
+        const qreal most = std::max(0.0, flick->property("contentHeight").toReal() - flick->height());
+        flick->setProperty("contentY", std::clamp(y, 0.0, most));
+    }
+
     QList<View> views() {
         QList<View> v;
         v << View{QStringLiteral("chat-empty"), [this] { setPage("chat"); m_root->chat()->newConversation(); return nullptr; }, {}};
@@ -217,6 +263,21 @@ class TestScreenshots : public QObject {
         v << View{QStringLiteral("help"), [this] { return openPopup(findObject("helpSheet")); },
                   [this] { closePopup(findObject("helpSheet")); }};
         v << View{QStringLiteral("models"), [this] { setPage("models"); return nullptr; }, {}};
+        v << View{QStringLiteral("models-r1-plan"), [this] {
+                      setPage("models");
+                      QTest::qWait(100);
+                      scrollModels("modelPlan");
+                      return nullptr;
+                  }, {}};
+        // The plan for another machine, typed in the card's field: what goes where, the speed.
+        v << View{QStringLiteral("models-r1-plan-gpu"), [this] {
+                      planFor(QStringLiteral("cuda:24GiB+cpu:512GiB"));
+                      scrollModels("modelPlan");
+                      return nullptr;
+                  }, [this] {
+                      planFor({});
+                      scrollModels();
+                  }};
         v << View{QStringLiteral("model-settings"), [this] {
                       QObject* d = findObject("modelSettingsDialog");
                       d->setProperty("modelPath", m_root->loader()->activePath());
@@ -287,6 +348,12 @@ private slots:
         m_root->loadStartupModel();
         QVERIFY(QTest::qWaitFor([&] { return m_root->chat()->modelReady(); }, 60000));
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
+        // Full R1's header on the Models page (sparse: ~404 GB apparent, ~3 MB on disk, in the
+        // profile folder, which goes at the end): its card with the plan for this computer.
+        const QString r1 = QDir(m_profile.path()).filePath(QStringLiteral("DeepSeek-R1-Q4_K_M.gguf"));
+        QVERIFY2(writeR1Header(r1, &error), qPrintable(error));
+        QVERIFY(m_root->library()->addFile(r1, ModelSource::Added));
+        QVERIFY(QTest::qWaitFor([&] { return !m_root->library()->busy(); }, 10000));
     }
 
     void everyPageAndDialog_data() {
@@ -313,9 +380,34 @@ private slots:
             shots++;
             if (QTest::currentTestFailed()) return;
         }
-        QCOMPARE(shots, 19);
+        QCOMPARE(shots, 21);
         for (const QString& p : m_problems) qWarning("%s", qPrintable(p));  // all of them (QVERIFY2 truncates)
         QVERIFY2(m_problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(m_problems.size())));
+    }
+
+    // The Models page with R1's plan at the size the desktop most often has.
+    void modelsPageAt1200x800_data() {
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("light") << QStringLiteral("light");
+        QTest::newRow("dark") << QStringLiteral("dark");
+    }
+
+    void modelsPageAt1200x800() {
+        QFETCH(QString, theme);
+        m_root->settings()->setTheme(theme);
+        const QSize size(1200, 800);
+        m_window->resize(size);
+        QVERIFY(QTest::qWaitFor([&] { return m_window->size() == size; }, 3000));
+        m_problems.clear();
+        for (const View& view : views()) {
+            if (!view.name.startsWith(QStringLiteral("models"))) continue;
+            QObject* popup = view.open();
+            check(view, popup, QStringLiteral("%1-1200x800-%2").arg(view.name, theme));
+            if (view.close) view.close();
+        }
+        for (const QString& p : m_problems) qWarning("%s", qPrintable(p));
+        QVERIFY2(m_problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(m_problems.size())));
+        setPage("chat");
     }
 
     void cleanupTestCase() {
