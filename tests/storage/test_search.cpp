@@ -349,7 +349,8 @@ TEST(Search, OddInputNeverFailsNorMatchesWrongly) {
     int64_t c = store.create_conversation("Odd \"quotes\" and NEAR(things)", {}, err);
     int64_t q = store.append_user_message(c, "Use -flag and a:b, then x* AND y OR z; NEAR(a b) \"quoted\" (paren) ^caret", err);
     finished_answer(store, *db, c, q, "col:value {content} : reasoning + plus, 3.14 e.g. don't", "NOT this, \"that\"");
-    store.append_user_message(c, std::string("nul\0inside and bad\xFF\xFE bytes", 30), err);
+    static const char kNulAndBadBytes[] = "nul\0inside and bad\xFF\xFE bytes";
+    store.append_user_message(c, std::string(kNulAndBadBytes, sizeof kNulAndBadBytes - 1), err);
     std::string long_word(5000, 'q');
     store.append_user_message(c, long_word + " end", err);
     const std::vector<std::string> odd = {
