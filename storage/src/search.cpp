@@ -45,6 +45,29 @@ std::string past_prefix(std::string_view prefix) {
     return s;
 }
 
+// The snippets of the hits at `at` (long messages): from the answer, else from the reasoning
+// when it is searched too.
+bool snippets_of_long_messages(Database& db, const std::vector<size_t>& at, const std::vector<std::string>& words,
+                               const SearchOptions& options, std::vector<SearchHit>& hits, std::string& error) {
+    if (at.empty()) return true;
+    Statement texts(db, "SELECT content, reasoning FROM messages WHERE id = ?1");
+    for (size_t i : at) {
+        SearchHit& h = hits[i];
+        texts.reset();
+        texts.bind(1, h.message_id);
+        if (!texts.step()) {
+            error = "reading message " + std::to_string(h.message_id) + " for its snippet: " +
+                    (texts.error().empty() ? "it is gone" : texts.error());
+            return false;
+        }
+        for (int column = 0; column < (options.include_reasoning ? 2 : 1) && h.snippet.empty(); column++)
+            if (!long_snippet(db, texts.column_text(column), words, options.whole_words, options.mark_begin,
+                              options.mark_end, h.snippet, error))
+                return false;
+    }
+    return true;
+}
+
 } // namespace
 
 bool search_words(Database& db, std::string_view text, std::vector<std::string>& out, std::string& error) {
@@ -156,17 +179,24 @@ bool ConversationStore::search(std::string_view query, const SearchOptions& opti
     // Without reasoning: a column filter keeps matches to the answer text; snippets from column
     // 0 (content), or from whichever column matched best (-1).
     std::string match = options.include_reasoning ? plan.messages : "{content} : (" + plan.messages + ")";
+    // A long message's snippet (NULL here) is made by long_snippet: snippet() is quadratic.
     Statement messages(db_, R"sql(
         SELECT f.id, f.snip, m.conversation_id, m.role, m.created_at, c.title FROM
-            (SELECT rowid AS id, snippet(messages_fts, ?5, ?2, ?3, '…', 16) AS snip FROM messages_fts
-             WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4) f
+            (SELECT rowid AS id,
+                    CASE WHEN length(CAST(content AS BLOB)) + ifnull(length(CAST(reasoning AS BLOB)), 0) <= ?6
+                         THEN snippet(messages_fts, ?5, ?2, ?3, '…', 16) END AS snip
+             FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?4) f
         JOIN messages m ON m.id = f.id JOIN conversations c ON c.id = m.conversation_id ORDER BY f.id DESC)sql");
     messages.bind(1, match).bind(2, options.mark_begin).bind(3, options.mark_end).bind(4, left);
-    messages.bind(5, int64_t{options.include_reasoning ? -1 : 0});
+    messages.bind(5, int64_t{options.include_reasoning ? -1 : 0}).bind(6, kLongSnippetBytes);
+    std::vector<size_t> long_hits;
     while (messages.step()) {
         SearchHit h;
         h.message_id = messages.column_int(0);
-        h.snippet = messages.column_text(1);
+        if (messages.column_is_null(1))
+            long_hits.push_back(out.size());
+        else
+            h.snippet = messages.column_text(1);
         h.conversation_id = messages.column_int(2);
         parse_role(messages.column_text(3), h.role);
         h.created_at = messages.column_int(4);
@@ -177,7 +207,7 @@ bool ConversationStore::search(std::string_view query, const SearchOptions& opti
         error = "searching messages: " + messages.error();
         return false;
     }
-    return true;
+    return snippets_of_long_messages(db_, long_hits, words, options, out, error);
 }
 
 } // namespace ponder

@@ -30,4 +30,14 @@ struct SearchPlan {
 bool plan_search(Database& db, const std::vector<std::string>& words, bool whole_words, SearchPlan& out,
                  std::string& error);
 
+// A snippet of a message longer than kLongSnippetBytes: the 16 words around the first word of
+// `text` that matches `words` (as the search does), matches between the marks, '…' where the
+// text is cut; "" when nothing in `text` matches. FTS5's snippet() scores a window around every
+// match against every other match, quadratic in the matches of one message: a 10 MB paste in
+// which the searched word occurs a million times takes it many minutes. This reads the text
+// once, stopping soon after the first match.
+constexpr int64_t kLongSnippetBytes = 64 * 1024;
+bool long_snippet(Database& db, std::string_view text, const std::vector<std::string>& words, bool whole_words,
+                  const std::string& mark_begin, const std::string& mark_end, std::string& out, std::string& error);
+
 } // namespace ponder

@@ -342,6 +342,49 @@ TEST(Search, CjkEmojiAndOtherScripts) {
 }
 
 // What a user may type, syntax or not, never fails and finds exactly what a scan finds.
+// Past 64 KB a message's snippet is made by the store, not FTS5 (whose snippet() is quadratic in
+// the matches of one message): the same shape, around the first match.
+TEST(Search, LongMessagesGetSnippetsAroundTheirFirstMatch) {
+    auto db = memory_db();
+    ConversationStore store(*db);
+    std::string err;
+    int64_t c = store.create_conversation("Logs", {}, err);
+    std::string alphas, omegas;
+    for (int i = 0; i < 12000; i++) alphas += "alpha ";
+    for (int i = 0; i < 12000; i++) omegas += " omega";
+    const std::string middle = alphas + "Strawberry fields, forever straw" + omegas;
+    int64_t mid = store.append_user_message(c, middle, err);
+    ASSERT_TRUE(mid) << err;
+    int64_t head = store.append_user_message(c, "Straws first. " + omegas, err);
+    int64_t thought = finished_answer(store, *db, c, head, "Short answer.", alphas + "strawberry" + omegas);
+
+    std::vector<SearchHit> hits;
+    ASSERT_TRUE(store.search("straw", {}, hits, err)) << err;
+    ASSERT_EQ(hits.size(), 2u);
+    EXPECT_EQ(hits[0].message_id, head);
+    EXPECT_EQ(hits[0].snippet, "[Straws] first.  omega omega omega omega omega omega omega omega omega omega omega "
+                               "omega omega omega…");
+    EXPECT_EQ(hits[1].message_id, mid);
+    EXPECT_EQ(hits[1].snippet, "…alpha alpha alpha alpha alpha [Strawberry] fields, forever [straw] omega omega omega "
+                               "omega omega omega omega…");
+    // Whole words: "straw" alone.
+    SearchOptions whole;
+    whole.whole_words = true;
+    ASSERT_TRUE(store.search("straw", whole, hits, err)) << err;
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].message_id, mid);
+    EXPECT_EQ(hits[0].snippet, "…alpha alpha Strawberry fields, forever [straw] omega omega omega omega omega omega "
+                               "omega omega omega omega…");
+    // From the reasoning when the answer does not match.
+    SearchOptions thoughts;
+    thoughts.include_reasoning = true;
+    ASSERT_TRUE(store.search("strawberry", thoughts, hits, err)) << err;
+    ASSERT_EQ(hits.size(), 2u);
+    EXPECT_EQ(hits[0].message_id, thought);
+    EXPECT_EQ(hits[0].snippet, "…alpha alpha alpha alpha alpha [strawberry] omega omega omega omega omega omega omega "
+                               "omega omega omega…");
+}
+
 TEST(Search, OddInputNeverFailsNorMatchesWrongly) {
     auto db = memory_db();
     ConversationStore store(*db);
