@@ -20,6 +20,9 @@ file(STRINGS ${PROJECT_SOURCE_DIR}/packaging/qml-modules.txt _ponder_qml_debs RE
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/packaging/qml-modules.txt)
 list(APPEND _ponder_qml_debs qt6-qpa-plugins)
 list(JOIN _ponder_qml_debs ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
+# GPUs through Vulkan: the loader is opened at run time (without it Ponder runs on the CPU and
+# `ponder-cli devices` says what is missing), so it is recommended, not required.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libvulkan1, mesa-vulkan-drivers")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/ponder-app/ponder")
 
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/ponder.desktop DESTINATION share/applications

@@ -5,6 +5,7 @@
 
 namespace ponder::cli {
 
+int cmd_devices(const std::vector<std::string>& args);
 int cmd_info(const std::vector<std::string>& args);
 int cmd_plan(const std::vector<std::string>& args);
 int cmd_tokenize(const std::vector<std::string>& args);

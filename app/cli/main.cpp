@@ -14,6 +14,8 @@ const char* kUsage =
     "usage: ponder-cli <command> [options]\n"
     "\n"
     "commands:\n"
+    "  devices [--json]                        the CPU and every Vulkan device: memory, features, and\n"
+    "                                          why a device cannot be used\n"
     "  info --model PATH                       model hyperparameters and tensors, as JSON\n"
     "  plan --model PATH --devices SPEC [--ctx N] [--strategy auto|layers|hybrid] [--gpu-reserve MIB]\n"
     "       [--json]                            where the model would go: SPEC is '+'-joined\n"
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
             std::printf("ponder-cli %s\n", ponder::engine_version());
             return 0;
         }
+        if (command == "devices") return cmd_devices(args);
         if (command == "info") return cmd_info(args);
         if (command == "plan") return cmd_plan(args);
         if (command == "tokenize") return cmd_tokenize(args);

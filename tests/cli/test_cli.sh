@@ -94,6 +94,26 @@ else
 fi
 
 check "version" 0 '^ponder-cli [0-9]+\.[0-9]+\.[0-9]+$' - -- "$cli" --version
+
+# devices: the CPU, then the Vulkan devices (lavapipe in CI); no loader or no driver is one line
+# in the list, never an error, and the CPU is still there.
+vulkan_re=- ; [[ -n ${CI:-} ]] && vulkan_re='^vulkan#0 +.+Vulkan 1\.[2-9]'
+check "devices" 0 '^cpu +.+ RAM, [0-9]+ threads?, (scalar|avx2|avx512) kernels' - -- "$cli" devices
+[[ $vulkan_re != - ]] && check "devices vulkan" 0 "$vulkan_re" - -- "$cli" devices
+check "devices json" 0 '"backend": "cpu"' - -- "$cli" devices --json
+"$cli" devices --json >"$work/devices.json" 2>/dev/null
+if ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["devices"][0]["backend"] == "cpu"; assert all(x["usable"] == ("unusable" not in x) for x in d["devices"])' "$work/devices.json"; then
+    fail=$((fail + 1)); echo "FAIL: devices --json is not the expected JSON"
+fi
+if grep -q '"vulkan_built_in": true' "$work/devices.json"; then
+    check "devices no loader" 0 'vulkan +none: the Vulkan loader \(libvulkan.so.1\) is not installed' - -- \
+        env PONDER_VULKAN_LOADER=/nonexistent/libvulkan.so.1 "$cli" devices
+    check "devices no driver" 0 '"vulkan_status": "no Vulkan driver is installed' - -- \
+        env VK_ICD_FILENAMES=/nonexistent/icd.json "$cli" devices --json
+else
+    check "devices without vulkan" 0 'vulkan +none: this build of Ponder has no Vulkan backend' - -- "$cli" devices
+fi
+check "devices args" 2 - 'devices takes no arguments' -- "$cli" devices 0
 check "no args" 2 - "no command given" -- "$cli"
 check "unknown command" 2 - "unknown command 'frobnicate'" -- "$cli" frobnicate
 check "missing model" 2 - '--model is required' -- "$cli" info

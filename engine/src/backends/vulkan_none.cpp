@@ -1,0 +1,16 @@
+// A build without the Vulkan backend (-DPONDER_VULKAN=OFF, or no libvulkan-dev / glslc at
+// configure time): it lists no Vulkan device and says why.
+#include "vulkan/vulkan_backend.h"
+
+namespace ponder {
+
+bool vulkan_built_in() { return false; }
+
+std::vector<ComputeDevice> vulkan_devices(std::string* status) {
+    if (status)
+        *status = "this build of Ponder has no Vulkan backend (configure with libvulkan-dev and glslc installed, "
+                  "or -DPONDER_VULKAN=ON)";
+    return {};
+}
+
+} // namespace ponder
