@@ -5,6 +5,7 @@
 // window's focus ring is drawn around it.
 #include "chat/chat_controller.h"
 #include "chat/conversation_list_model.h"
+#include "chat/engine_worker.h"
 #include "core/app_root.h"
 #include "ui_checks.h"
 
@@ -14,6 +15,7 @@
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
@@ -107,9 +109,16 @@ private slots:
         key(Qt::Key_N, Qt::ControlModifier);
         QTRY_COMPARE(focused(), QStringLiteral("composerInput"));
         type("What is 47 + 385?");
+        // The engine thread is held until Esc has been pressed: the demo model answers within
+        // milliseconds, and QTest's key clicks deliver queued events, so the whole answer could
+        // otherwise arrive between Enter and Esc.
+        QSemaphore gate;
+        QMetaObject::invokeMethod(m_root->worker(), [&gate] { gate.acquire(); }, Qt::QueuedConnection);
         key(Qt::Key_Return);
-        QVERIFY(chat()->generating());
+        const bool generating = chat()->generating();
         key(Qt::Key_Escape);  // before the worker even starts: the answer is stopped
+        gate.release();
+        QVERIFY(generating);
         QVERIFY(idle());
         QCOMPARE(chat()->messages()->count(), 2);
         QCOMPARE(chat()->messages()->message(1)->state, MessageState::Cancelled);
@@ -132,10 +141,10 @@ private slots:
         QCOMPARE(m_window->findChild<QQuickItem*>(QStringLiteral("messageList"))->property("currentIndex").toInt(), 2);
         key(Qt::Key_Tab);
         QCOMPARE(focused(), QStringLiteral("copyMessageButton"));
-        QVERIFY2(test::focusRingAround(m_window), "the focus ring is drawn around the focused button");
+        QTRY_VERIFY2(test::focusRingAround(m_window), "the focus ring is drawn around the focused button");
         key(Qt::Key_Tab);
         QCOMPARE(focused(), QStringLiteral("editButton"));
-        QVERIFY(test::focusRingAround(m_window));
+        QTRY_VERIFY(test::focusRingAround(m_window));  // once the dialog or row has settled
         key(Qt::Key_Space);
         QTRY_COMPARE(focused(), QStringLiteral("editArea"));
         key(Qt::Key_A, Qt::ControlModifier);
@@ -188,7 +197,7 @@ private slots:
         const int rows = chat()->visibleConversations()->rowCount();
         key(Qt::Key_Delete);
         QTRY_COMPARE(focused(), QStringLiteral("deleteCancel"));  // the safe choice first
-        QVERIFY(test::focusRingAround(m_window));
+        QTRY_VERIFY(test::focusRingAround(m_window));  // once the dialog or row has settled
         key(Qt::Key_Tab);
         QCOMPARE(focused(), QStringLiteral("deleteConfirm"));
         key(Qt::Key_Space);
