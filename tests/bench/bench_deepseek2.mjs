@@ -29,13 +29,8 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PEERS = path.join(HERE, "..", "peers");
-const nodeLlamaCpp = () => import(path.join(PEERS, "node_modules", "node-llama-cpp", "dist", "index.js"));
+import { cachedModel, commandLine, llamaRounds, mean, median, parseJson, r1VocabGguf, run, tensorSizes } from "./bench_common.mjs";
 
 const USAGE = "node tests/bench/bench_deepseek2.mjs --tool PONDER_TOOL --workdir DIR [--threads 2] [--type Q4_K_M] " +
     "[--shape moe1b|tiny] [-p 256] [-n 64] [-r 3] [--runs 3]";
@@ -53,89 +48,18 @@ const SHAPES = {
 };
 const TYPES = ["F16", "Q8_0", "Q4_K", "Q6_K", "Q4_K_M"];
 
-function parse() {
-    try {
-        const { values } = parseArgs({
-            options: {
-                tool: { type: "string" }, workdir: { type: "string" }, threads: { type: "string" },
-                type: { type: "string" }, shape: { type: "string" }, runs: { type: "string" },
-                p: { type: "string", short: "p" }, n: { type: "string", short: "n" }, r: { type: "string", short: "r" },
-                "llama-worker": { type: "string" },  // internal: run the llama.cpp side on this model
-            },
-            strict: true, allowPositionals: false,
-        });
-        return values;
-    } catch (e) {
-        process.stderr.write(`${e.message}\nusage: ${USAGE}\n`);
-        process.exit(2);
-    }
-}
-
-function usageError(msg) {
-    process.stderr.write(`${msg}\nusage: ${USAGE}\n`);
-    process.exit(2);
-}
-
-function run(cmd, args, what) {
-    const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28 });
-    if (r.error) throw new Error(`cannot run ${cmd}: ${r.error.message}`);
-    if (r.status !== 0) {
-        throw new Error(`${what} exited with ${r.status ?? r.signal}: ` +
-            `${(r.stderr || "").trim().split("\n").slice(-15).join("\n")}`);
-    }
-    return r.stdout;
-}
-
-function parseJson(text, what) {
-    try {
-        return JSON.parse(text);
-    } catch (e) {
-        throw new Error(`${what} printed invalid JSON (${e.message}): ${text.slice(0, 300)}`);
-    }
-}
-
-const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
-const median = (v) => { const s = [...v].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const OPTIONS = {
+    tool: { type: "string" }, workdir: { type: "string" }, threads: { type: "string" },
+    type: { type: "string" }, shape: { type: "string" }, runs: { type: "string" },
+    p: { type: "string", short: "p" }, n: { type: "string", short: "n" }, r: { type: "string", short: "r" },
+    "llama-worker": { type: "string" },  // internal: run the llama.cpp side on this model
+};
 
 // ---------------------------------------------------------------- llama.cpp worker (child process)
 async function llamaWorker(modelPath, threads, nPrompt, nGen, reps) {
-    const { getLlama, LlamaLogLevel } = await nodeLlamaCpp();
     const log = [];
-    const llama = await getLlama({
-        gpu: false, build: "never", skipDownload: true, progressLogs: false,
-        logLevel: LlamaLogLevel.info, logger: (level, message) => log.push(message), maxThreads: threads,
-    });
-    const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
-    const context = await model.createContext({
-        contextSize: nPrompt + nGen + 1, batchSize: 512, threads: { ideal: threads, min: threads }, sequences: 1,
-    });
-    const sequence = context.getSequence();
-    let nVocab = 0;
-    for (const _ of model.iterateAllTokens()) nVocab++;
-    let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
-    const greedy = { generateNext: { token: true, options: { temperature: 0 } } };
-    const pp = [];
-    const tg = [];
-    for (let r = 0; r <= reps; r++) {  // round 0 warms up and is not counted
-        await sequence.clearHistory();
-        const tokens = Array.from({ length: nPrompt }, () => Math.floor(rand() * nVocab));
-        tokens[0] = r;
-        const t0 = process.hrtime.bigint();
-        let out = await sequence.controlledEvaluate(tokens.map((t, i) => (i === nPrompt - 1 ? [t, greedy] : t)));
-        let next = out[nPrompt - 1]?.next?.token;
-        const ppS = Number(process.hrtime.bigint() - t0) / 1e9;
-        const t1 = process.hrtime.bigint();
-        for (let i = 0; i < nGen; i++) {
-            if (next == null) throw new Error(`llama.cpp produced no token at generation step ${i}`);
-            out = await sequence.controlledEvaluate([[next, greedy]]);
-            next = out[0]?.next?.token;
-        }
-        const tgS = Number(process.hrtime.bigint() - t1) / 1e9;
-        if (r === 0) continue;
-        pp.push(nPrompt / ppS);
-        if (nGen > 0) tg.push(nGen / tgS);
-    }
+    const { pp, tg, ...context } = await llamaRounds(modelPath, threads, nPrompt, nGen, reps,
+        { logLevel: "info", logger: (level, message) => log.push(message) });
     // llama.cpp's own account of its KV cache: "llama_kv_cache: size = X MiB (C cells, L layers, ...),
     // K (f16): A MiB, V (f16): B MiB"
     const kvLine = log.find((l) => /llama_kv_cache: size =/.test(l)) ?? "";
@@ -147,33 +71,17 @@ async function llamaWorker(modelPath, threads, nPrompt, nGen, reps) {
         kv_log: kvLine.trim(), kv_cells: cells,
         kv_k_bytes_per_token: mib(/K \([^)]*\):\s*([\d.]+) MiB/) / cells,
         kv_v_bytes_per_token: mib(/V \([^)]*\):\s*([\d.]+) MiB/) / cells,
-        context_size: context.contextSize, batch_size: context.batchSize,
-        flash_attention: context.flashAttention, threads: context.currentThreads ?? threads, n_vocab: nVocab,
+        ...context,
     };
-    await context.dispose();
-    await model.dispose();
-    await llama.dispose();
     process.stdout.write(JSON.stringify(result));
 }
 
 // ---------------------------------------------------------------- main
 async function gguFacts(modelPath) {
-    const { readGgufFileInfo } = await nodeLlamaCpp();
-    const info = await readGgufFileInfo(modelPath, { readTensorInfo: true, logWarnings: false,
-        ignoreKeys: ["tokenizer.ggml.merges", "tokenizer.ggml.tokens", "tokenizer.ggml.token_type"] });
-    const fileBytes = fs.statSync(modelPath).size;
-    const tensors = [...info.tensorInfo].sort((a, b) => Number(a.fileOffset) - Number(b.fileOffset));
-    const sizes = new Map();
-    tensors.forEach((t, i) => {
-        const end = i + 1 < tensors.length ? Number(tensors[i + 1].fileOffset) : fileBytes;
-        sizes.set(t.name, { bytes: end - Number(t.fileOffset), dims: t.dimensions.map(Number) });
-    });
-    const a = info.architectureMetadata;
+    const { metadata: a, fileBytes, tensorBytes, sizes } = await tensorSizes(modelPath);
     const nExpert = Number(a.expert_count), nUsed = Number(a.expert_used_count);
     const share = { attention: 0, dense: 0, shared: 0, router: 0, routed: 0, routedAll: 0, output: 0, norms: 0, embdRow: 0 };
-    let tensorBytes = 0;
     for (const [name, { bytes, dims }] of sizes) {
-        tensorBytes += bytes;
         if (name === "token_embd.weight") share.embdRow = bytes / dims[1];
         else if (name === "output.weight") share.output += bytes;
         else if (/_exps\.weight$/.test(name)) { share.routedAll += bytes; share.routed += bytes * nUsed / nExpert; }
@@ -190,28 +98,8 @@ async function gguFacts(modelPath) {
     };
 }
 
-function buildModel(tool, workdir, vocabGguf, shapeName, type) {
-    const shape = SHAPES[shapeName];
-    const out = path.join(workdir, `bench-ds2-${shapeName}-${type}.gguf`);
-    const args = ["make-model", "--vocab-from", vocabGguf, "--arch", "deepseek2",
-        ...(type === "Q4_K_M" ? ["--q4-k-m", "--embd-type", "Q4_K"] : ["--type", type, "--embd-type", type]),
-        ...Object.entries(shape).flatMap(([k, v]) => [`--${k}`, String(v)]), "--seed", "1"];
-    const stamp = `${out}.args.json`;
-    if (fs.existsSync(out) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === JSON.stringify(args)) {
-        return { path: out, built: false, seconds: 0 };
-    }
-    const tmp = `${out}.tmp`;
-    fs.rmSync(out, { force: true });
-    fs.rmSync(stamp, { force: true });
-    const t0 = Date.now();
-    run(tool, [...args, "--out", tmp], `ponder_tool make-model (${type})`);
-    fs.renameSync(tmp, out);
-    fs.writeFileSync(stamp, JSON.stringify(args));
-    return { path: out, built: true, seconds: (Date.now() - t0) / 1000 };
-}
-
 async function main() {
-    const a = parse();
+    const { values: a, usageError } = commandLine(USAGE, OPTIONS);
     const threads = Number(a.threads ?? 2);
     const nPrompt = Number(a.p ?? 256);
     const nGen = Number(a.n ?? 64);
@@ -232,17 +120,10 @@ async function main() {
     const tStart = Date.now();
 
     // The R1 (DeepSeek-V3) vocabulary as a vocab-only GGUF (cached).
-    const vocabGguf = path.join(workdir, "deepseek-r1.vocab.gguf");
-    if (!fs.existsSync(vocabGguf)) {
-        const { buildR1Vocab } = await import(path.join(PEERS, "r1_vocabs.mjs"));
-        const meta = await buildR1Vocab("deepseek", workdir);
-        run(tool, ["vocab-gguf", "--tokenizer-json", meta.tokenizerJsonPath, "--pre", meta.pre,
-            "--bos", String(meta.bos), "--eos", String(meta.eos), "--add-bos", meta.addBos ? "1" : "0",
-            "--arch", meta.arch, "--out", `${vocabGguf}.tmp`], "ponder_tool vocab-gguf");
-        fs.renameSync(`${vocabGguf}.tmp`, vocabGguf);
-    }
+    const vocabGguf = await r1VocabGguf(tool, workdir, "deepseek", "deepseek-r1.vocab.gguf");
 
-    const m = buildModel(tool, workdir, vocabGguf, shapeName, type);
+    const m = cachedModel(tool, path.join(workdir, `bench-ds2-${shapeName}-${type}.gguf`), "deepseek2", vocabGguf,
+        SHAPES[shapeName], type);
     process.stdout.write(`${type}: ${m.built ? `built ${m.path} in ${m.seconds.toFixed(0)} s` : `cached ${m.path}`}\n`);
     const facts = await gguFacts(m.path);
     const MB = (b) => `${(b / 1e6).toFixed(1)} MB`;
