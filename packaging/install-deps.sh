@@ -18,7 +18,7 @@ debs=(
   # API keys of remote providers in the system keychain (Secret Service / KWallet)
   qtkeychain-qt6-dev
   # Vulkan (lavapipe runs it on the CPU)
-  libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools vulkan-validationlayers
   # tests: unit tests, fuzzing, reference implementations, peers
   libgtest-dev clang-14 libclang-rt-14-dev python3 python3-numpy xvfb xauth
   # the engine on an x86-64 without AVX (tests/unit/test_portable.sh)

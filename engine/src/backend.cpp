@@ -1,6 +1,7 @@
 #include "backend.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -13,6 +14,48 @@ void Stream::unsupported(const char* op) {
 void Stream::matmul_id(const Tensor&, const Tensor&, const Tensor&, const Tensor&) { unsupported("matmul_id"); }
 void Stream::moe_route(const Tensor&, const Tensor*, const MoeRouting&, const Tensor&, const Tensor&) { unsupported("moe_route"); }
 void Stream::moe_sum(const Tensor&, const Tensor&, const Tensor&) { unsupported("moe_sum"); }
+
+namespace {
+
+// YaRN's correction dimension: the pair index whose wavelength spans `rotations` turns over the
+// original context.
+double yarn_dim(const RopeParams& p, double rotations) {
+    return p.n_rot * std::log(p.yarn.orig_ctx / (rotations * 2 * M_PI)) / (2 * std::log(static_cast<double>(p.freq_base)));
+}
+
+} // namespace
+
+std::vector<double> rope_frequencies(const RopeParams& p, const float* divisors) {
+    const int half = p.n_rot / 2;
+    std::vector<double> f(static_cast<size_t>(half));
+    // YaRN: pairs below `low` (fast, short wavelengths) keep their frequency, pairs above `high`
+    // are interpolated (divided by the factor), a linear ramp in between. The range is clamped to
+    // [0, n_rot - 1] as DeepSeek-V3's reference code does.
+    const bool yarn = p.yarn.factor > 1 && p.yarn.orig_ctx > 0;
+    double low = 0, high = 1;
+    if (yarn) {
+        low = std::max(0.0, std::floor(yarn_dim(p, p.yarn.beta_fast)));
+        high = std::min(static_cast<double>(p.n_rot - 1), std::ceil(yarn_dim(p, p.yarn.beta_slow)));
+    }
+    for (int i = 0; i < half; i++) {
+        double freq = std::pow(static_cast<double>(p.freq_base), -2.0 * i / p.n_rot);
+        if (divisors) freq /= divisors[i];
+        if (yarn) {
+            const double ramp = std::clamp((i - low) / std::max(high - low, 0.001), 0.0, 1.0);
+            freq = freq / p.yarn.factor * ramp + freq * (1 - ramp);
+        }
+        f[static_cast<size_t>(i)] = freq;
+    }
+    return f;
+}
+
+void rope_cos_sin(const std::vector<double>& freq, int64_t pos, float mscale, float* cos_out, float* sin_out) {
+    for (size_t i = 0; i < freq.size(); i++) {
+        const double angle = static_cast<double>(pos) * freq[i];
+        cos_out[i] = static_cast<float>(std::cos(angle)) * mscale;
+        sin_out[i] = static_cast<float>(std::sin(angle)) * mscale;
+    }
+}
 
 OwnedTensor alloc_tensor(Backend& backend, TensorType type, int64_t ne0, int64_t ne1, int64_t ne2) {
     OwnedTensor o;

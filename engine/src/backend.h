@@ -64,6 +64,13 @@ struct RopeParams {
 // How a mixture-of-experts layer picks its experts (DeepSeek-V3 / R1: sigmoid scores, 8 groups of
 // 32 experts, the best 4 groups by the sum of their two highest scores, 8 experts among those;
 // a per-expert bias shifts the choice but not the weights; weights normalised, then x2.5).
+// Frequency of each rotated pair (radians per position): base^(-2i/n_rot), divided by Llama 3.1's
+// divisors (n_rot/2 floats, or null), YaRN's ramp applied. In double, as every backend uses them.
+std::vector<double> rope_frequencies(const RopeParams& p, const float* divisors);
+// cos and sin of each pair's angle at position `pos` (computed in double from the position, never
+// accumulated, so long contexts lose no precision), times mscale.
+void rope_cos_sin(const std::vector<double>& freq, int64_t pos, float mscale, float* cos_out, float* sin_out);
+
 struct MoeRouting {
     int n_expert_used = 1;     // k experts per token
     int n_group = 1;           // experts split into this many equal groups

@@ -1,4 +1,5 @@
 #include "backend_registry.h"
+#include "backends/vulkan/vulkan_backend.h"
 
 #include <map>
 #include <mutex>
@@ -19,9 +20,15 @@ std::unique_ptr<Backend> create_cpu(const BackendRequest& r, std::string&) {
     return make_cpu_backend(cpu);
 }
 
+// Every build knows the kind; one without Vulkan says so when asked for it. The budget only
+// guides the placement (weights); the KV cache and scratch come on top, up to the device's memory.
+std::unique_ptr<Backend> create_vulkan(const BackendRequest& r, std::string& error) {
+    return make_vulkan_backend(r.device.index, 0, error);
+}
+
 struct Registry {
     std::mutex mutex;
-    std::map<std::string, BackendFactory> kinds{{"cpu", create_cpu}};
+    std::map<std::string, BackendFactory> kinds{{"cpu", create_cpu}, {"vulkan", create_vulkan}};
 };
 
 Registry& registry() {

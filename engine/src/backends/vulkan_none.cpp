@@ -6,6 +6,12 @@ namespace ponder {
 
 bool vulkan_built_in() { return false; }
 
+std::unique_ptr<Backend> make_vulkan_backend(int, uint64_t, std::string& error) {
+    error = "this build of Ponder has no Vulkan backend (configure with libvulkan-dev and glslc installed); "
+            "use the CPU (--backend cpu)";
+    return nullptr;
+}
+
 std::vector<ComputeDevice> vulkan_devices(std::string* status) {
     if (status)
         *status = "this build of Ponder has no Vulkan backend (configure with libvulkan-dev and glslc installed, "

@@ -14,6 +14,7 @@ namespace ponder::vk {
 #define PONDER_VK_DEFINE(name) PFN_##name name = nullptr;
 PONDER_VK_GLOBAL_FUNCTIONS(PONDER_VK_DEFINE)
 PONDER_VK_INSTANCE_FUNCTIONS(PONDER_VK_DEFINE)
+PONDER_VK_DEVICE_FUNCTIONS(PONDER_VK_DEFINE)
 #undef PONDER_VK_DEFINE
 
 const char* result_name(VkResult r) {
@@ -153,6 +154,7 @@ Instance create_instance() {
     }
 #define PONDER_VK_LOAD(name) name = reinterpret_cast<PFN_##name>(gipa(in.instance, #name));
     PONDER_VK_INSTANCE_FUNCTIONS(PONDER_VK_LOAD)
+    PONDER_VK_DEVICE_FUNCTIONS(PONDER_VK_LOAD)
 #undef PONDER_VK_LOAD
     if (in.validation) {
         VkDebugUtilsMessengerEXT handle;

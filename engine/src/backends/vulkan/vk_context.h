@@ -21,11 +21,24 @@ namespace ponder::vk {
     X(vkDestroyInstance) X(vkEnumeratePhysicalDevices) X(vkGetPhysicalDeviceProperties)                       \
     X(vkGetPhysicalDeviceProperties2) X(vkGetPhysicalDeviceFeatures2) X(vkGetPhysicalDeviceMemoryProperties)  \
     X(vkGetPhysicalDeviceQueueFamilyProperties) X(vkEnumerateDeviceExtensionProperties)                       \
-    X(vkCreateDebugUtilsMessengerEXT)
+    X(vkCreateDebugUtilsMessengerEXT) X(vkCreateDevice)
+// Device-level entry points, loaded through the instance (the loader dispatches on the device).
+#define PONDER_VK_DEVICE_FUNCTIONS(X)                                                                         \
+    X(vkDestroyDevice) X(vkGetDeviceQueue) X(vkCreateBuffer) X(vkDestroyBuffer)                               \
+    X(vkGetBufferMemoryRequirements) X(vkAllocateMemory) X(vkFreeMemory) X(vkBindBufferMemory) X(vkMapMemory) \
+    X(vkCreateShaderModule) X(vkDestroyShaderModule) X(vkCreateDescriptorSetLayout)                           \
+    X(vkDestroyDescriptorSetLayout) X(vkCreatePipelineLayout) X(vkDestroyPipelineLayout)                      \
+    X(vkCreateComputePipelines) X(vkDestroyPipeline) X(vkCreateDescriptorPool) X(vkDestroyDescriptorPool)     \
+    X(vkResetDescriptorPool) X(vkAllocateDescriptorSets) X(vkUpdateDescriptorSets) X(vkCreateCommandPool)     \
+    X(vkDestroyCommandPool) X(vkAllocateCommandBuffers) X(vkBeginCommandBuffer) X(vkEndCommandBuffer)         \
+    X(vkResetCommandBuffer) X(vkCmdBindPipeline) X(vkCmdBindDescriptorSets) X(vkCmdPushConstants)            \
+    X(vkCmdDispatch) X(vkCmdPipelineBarrier) X(vkCmdCopyBuffer) X(vkCreateFence) X(vkDestroyFence)           \
+    X(vkResetFences) X(vkWaitForFences) X(vkQueueSubmit) X(vkDeviceWaitIdle)
 
 #define PONDER_VK_DECLARE(name) extern PFN_##name name;
 PONDER_VK_GLOBAL_FUNCTIONS(PONDER_VK_DECLARE)
 PONDER_VK_INSTANCE_FUNCTIONS(PONDER_VK_DECLARE)
+PONDER_VK_DEVICE_FUNCTIONS(PONDER_VK_DECLARE)
 #undef PONDER_VK_DECLARE
 
 const char* result_name(VkResult r);

@@ -1,9 +1,8 @@
 // The Vulkan backend's entry points for the rest of the engine (internal, no Vulkan headers: this
 // header is the same whether or not the backend is built in; without it the functions say so).
-// So far the devices: what each Vulkan device is and can do (ponder-cli devices). The ops come
-// with the backend itself.
 #pragma once
 
+#include "backend.h"
 #include "ponder/devices.h"
 
 #include <string>
@@ -16,5 +15,9 @@ namespace ponder {
 std::vector<ComputeDevice> vulkan_devices(std::string* status = nullptr);
 // Whether this build has the Vulkan backend.
 bool vulkan_built_in();
+// The backend on Vulkan device `device` (its index in vulkan_devices(); -1: the best usable one),
+// failing allocations beyond `memory_limit` bytes (0: the device's memory). Null + one clear line
+// in `error` when there is no such device, no driver, or no Vulkan in this build.
+std::unique_ptr<Backend> make_vulkan_backend(int device, uint64_t memory_limit, std::string& error);
 
 } // namespace ponder

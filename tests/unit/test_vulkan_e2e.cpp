@@ -1,0 +1,199 @@
+// The Vulkan backend end to end (on lavapipe in CI: Mesa's Vulkan driver on the CPU): 64 greedy
+// tokens of tiny models of every weight type (and both architectures) the same as the CPU's
+// reference math (which, like the Vulkan shaders, dots dequantized weights with unrounded
+// activations), partial offload (none, some, all layers on the GPU) giving the same tokens, and
+// the failures a GPU brings (no memory for the weights, a device limit smaller than the model)
+// ending in one clear error with the engine still usable.
+#include "backend.h"
+#include "backends/vulkan/vulkan_backend.h"
+#include "make_model.h"
+#include "model.h"
+#include "ponder/engine.h"
+#include "tiny_vocab.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+using namespace ponder;
+
+namespace {
+
+std::string work_dir() {
+    std::string dir = ::testing::TempDir() + "/ponder_vulkan_test_" + std::to_string(::getpid());
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+std::string tiny_model(const std::string& arch, const std::string& type, int layers = 4) {
+    const std::string dir = work_dir();
+    const std::string vocab = dir + "/vocab.gguf", path = dir + "/" + arch + "_" + type + ".gguf";
+    if (std::filesystem::exists(path)) return path;
+    std::string err;
+    if (!std::filesystem::exists(vocab)) {
+        GgufWriter w;
+        Tokenizer::from_vocab(test::tiny_vocab(), err)->write_gguf(w);
+        EXPECT_TRUE(w.write_file(vocab, err)) << err;
+    }
+    test::ModelSpec spec;
+    spec.arch = arch;
+    spec.type = type == "Q4_K_M" ? "Q4_K" : type;
+    spec.q4_k_m = type == "Q4_K_M";  // llama.cpp's mix: Q6_K output and half of attn_v / ffn_down
+    spec.vocab_from = vocab;
+    spec.n_ctx = 512;
+    spec.n_layer = layers;
+    spec.vocab_tokens = 1024;  // lavapipe is slow: a small output matrix keeps CI quick
+    spec.rope_freqs = arch == "llama";  // Llama 3.1's frequency divisors
+    EXPECT_TRUE(test::make_model(spec, path, err)) << err;
+    return path;
+}
+
+// Whether this machine can run the Vulkan backend; in CI it must (lavapipe).
+bool vulkan_here() {
+    std::string why;
+    if (make_vulkan_backend(-1, 0, why)) return true;
+    if (std::getenv("CI")) ADD_FAILURE() << "no Vulkan backend in CI: " << why;
+    else GTEST_LOG_(WARNING) << "skipped: " << why;
+    return false;
+}
+
+std::shared_ptr<Model> load(const std::string& path, const std::string& devices, bool reference_math = false) {
+    ModelOptions mo;
+    mo.devices = devices;
+    mo.n_threads = 1;
+    mo.check_memory = false;
+    mo.reference_math = reference_math;
+    std::string err;
+    auto m = model_load(path, mo, err);
+    EXPECT_NE(m, nullptr) << devices << ": " << err;
+    return m;
+}
+
+struct GreedyRun {
+    std::vector<int32_t> tokens;
+    std::vector<std::vector<float>> logits;  // at each generated token
+};
+
+// Greedy generation one token at a time through the KV cache (as chat generates), teacher-forced
+// on `forced` when given, keeping each step's logits.
+GreedyRun greedy(const std::shared_ptr<Model>& m, const std::vector<int32_t>& prompt, int n, const std::vector<int32_t>* forced = nullptr) {
+    SessionOptions so;
+    so.n_ctx = 256;
+    so.check_memory = false;
+    std::string err;
+    auto s = Session::create(m, so, err);
+    EXPECT_NE(s, nullptr) << err;
+    GreedyRun r;
+    if (!s) return r;
+    std::vector<int32_t> seq = prompt;
+    for (int i = 0; i < n; i++) {
+        EXPECT_TRUE(s->evaluate(seq, err)) << err;
+        const std::vector<float>& last = s->logits();
+        const int32_t best = static_cast<int32_t>(std::max_element(last.begin(), last.end()) - last.begin());
+        r.tokens.push_back(best);
+        r.logits.push_back(last);
+        seq.push_back(forced ? (*forced)[static_cast<size_t>(i)] : best);
+    }
+    return r;
+}
+
+// The tokens agree, or the first difference is a near tie: where the Vulkan run picked another
+// token, the reference's top two logits lie within `tie` of each other (the rule of the CPU's
+// peer test: different summation orders may flip a tie, never a clear choice).
+void expect_same_or_near_tie(const GreedyRun& ref, const GreedyRun& got, const std::string& what, float tie = 2e-3f) {
+    for (size_t i = 0; i < ref.tokens.size(); i++) {
+        if (ref.tokens[i] == got.tokens[i]) continue;
+        const std::vector<float>& l = ref.logits[i];
+        const float a = l[static_cast<size_t>(ref.tokens[i])], b = l[static_cast<size_t>(got.tokens[i])];
+        EXPECT_LT(a - b, tie) << what << ": token " << i << " differs (" << ref.tokens[i] << " vs " << got.tokens[i]
+                              << ") and the reference preferred it by " << a - b;
+        return;  // after a divergence the continuations differ by construction
+    }
+}
+
+double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+    double d = 0;
+    for (size_t i = 0; i < a.size(); i++) d = std::max(d, std::fabs(double(a[i]) - b[i]));
+    return d;
+}
+
+const std::vector<int32_t> kPrompt = {267, 72, 105, 33, 9, 140, 201, 18};
+
+} // namespace
+
+TEST(VulkanEndToEnd, GreedyTokensMatchTheCpuForEveryWeightType) {
+    if (!vulkan_here()) GTEST_SKIP();
+    for (const char* type : {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K",
+                             "Q6_K", "Q4_K_M"}) {
+        // Llama's own paths (adjacent rope pairs, Llama 3.1 divisors) do not depend on the weight
+        // type: two types cover them (lavapipe runs ~85 ms a token here, so CI stays quick).
+        for (const char* arch : {"qwen2", "llama"}) {
+            if (std::string(arch) == "llama" && std::string(type) != "F16" && std::string(type) != "Q4_K") continue;
+            SCOPED_TRACE(std::string(arch) + " " + type);
+            const std::string path = tiny_model(arch, type);
+            auto cpu = load(path, "cpu", true), gpu = load(path, "vulkan");
+            ASSERT_TRUE(cpu && gpu);
+            EXPECT_NE(model_backend_description(*gpu).find("Vulkan"), std::string::npos) << model_backend_description(*gpu);
+            const GreedyRun ref = greedy(cpu, kPrompt, 64);
+            const GreedyRun got = greedy(gpu, kPrompt, 64, &ref.tokens);  // teacher-forced: logits comparable at every step
+            expect_same_or_near_tie(ref, got, std::string(arch) + " " + type);
+            double worst = 0;
+            for (size_t i = 0; i < ref.logits.size(); i++) worst = std::max(worst, max_abs_diff(ref.logits[i], got.logits[i]));
+            EXPECT_LT(worst, 5e-3) << "largest logit difference along the sequence";  // measured worst 1.3e-3
+            std::printf("[ vulkan ] %-6s %-6s 64 tokens, largest logit difference %.2e\n", arch, type, worst);
+        }
+    }
+}
+
+TEST(VulkanEndToEnd, PartialOffloadGivesTheSameTokens) {
+    if (!vulkan_here()) GTEST_SKIP();
+    const std::string path = tiny_model("qwen2", "Q4_K");
+    std::string err;
+    auto file = gguf_open(path, err);
+    ASSERT_NE(file, nullptr) << err;
+    const ModelFootprint fp = model_footprint(*file, 256);
+    const uint64_t two_layers = fp.input + fp.layers[0] + fp.layers[1];
+    const GreedyRun all_gpu = greedy(load(path, "vulkan"), kPrompt, 64);
+    for (const std::string& devices : {std::string("vulkan:") + std::to_string(two_layers) + "+cpu", std::string("cpu")}) {
+        auto m = load(path, devices, true);
+        ASSERT_NE(m, nullptr);
+        const GreedyRun r = greedy(m, kPrompt, 64, &all_gpu.tokens);
+        expect_same_or_near_tie(all_gpu, r, devices);
+        std::printf("[ vulkan ] %s: %s\n", devices.c_str(), model_backend_description(*m).c_str());
+    }
+}
+
+TEST(VulkanEndToEnd, ADeviceTooSmallIsAClearErrorAndTheCpuStillWorks) {
+    if (!vulkan_here()) GTEST_SKIP();
+    const std::string path = tiny_model("qwen2", "Q8_0");
+    ModelOptions mo;
+    mo.devices = "vulkan:64KiB";  // a device limit smaller than the model
+    mo.check_memory = false;
+    std::string err;
+    EXPECT_EQ(model_load(path, mo, err), nullptr);
+    EXPECT_NE(err.find("does not fit"), std::string::npos) << err;
+    mo.devices = "vulkan#99";
+    EXPECT_EQ(model_load(path, mo, err), nullptr);
+    EXPECT_NE(err.find("no Vulkan device 99"), std::string::npos) << err;
+    EXPECT_NE(load(path, "cpu"), nullptr);
+}
+
+TEST(VulkanEndToEnd, AnAllocationPastTheLimitFailsAndTheBackendStaysUsable) {
+    if (!vulkan_here()) GTEST_SKIP();
+    std::string err;
+    std::unique_ptr<Backend> be = make_vulkan_backend(-1, 1 << 20, err);  // 1 MiB of device memory
+    ASSERT_NE(be, nullptr) << err;
+    std::unique_ptr<Stream> stream = be->create_stream();
+    OwnedTensor small = alloc_tensor(*be, TensorType::F32, 1024, 128);  // 512 KiB
+    EXPECT_THROW(alloc_tensor(*be, TensorType::F32, 1024, 256), std::bad_alloc);  // 1 MiB more
+    const std::vector<float> v(1024 * 128, 1.5f);
+    stream->upload(small.t, v.data(), v.size() * 4);
+    stream->add(small.t, small.t, small.t);
+    std::vector<float> back(v.size());
+    stream->download(small.t, back.data());
+    EXPECT_EQ(back, std::vector<float>(v.size(), 3.f));
+}
+
