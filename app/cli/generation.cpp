@@ -1,5 +1,9 @@
 #include "generation.h"
 
+#include "ponder/devices.h"
+
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -107,10 +111,49 @@ std::string model_path(const Args& args) {
 
 std::string model_file_name(const Args& args) { return std::filesystem::path(model_path(args)).filename().string(); }
 
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// --device N or NAME (part of a name, any case) among the Vulkan devices: its index.
+int vulkan_device_index(const std::string& choice) {
+    std::vector<ComputeDevice> vulkan;
+    for (ComputeDevice& d : list_devices().devices)
+        if (d.backend == "vulkan") vulkan.push_back(std::move(d));
+    const bool number = !choice.empty() && std::all_of(choice.begin(), choice.end(), [](char c) { return c >= '0' && c <= '9'; });
+    for (const ComputeDevice& d : vulkan)
+        if (number ? std::to_string(d.index) == choice : lower(d.name).find(lower(choice)) != std::string::npos) return d.index;
+    throw CommandError("no Vulkan device " + (number ? choice : "named '" + choice + "'") + " (ponder-cli devices lists " +
+                       std::to_string(vulkan.size()) + ")");
+}
+
+// ModelOptions::devices from --backend, --device and --gpu-layers.
+std::string devices_spec(const Args& args) {
+    const std::string backend = args.get("backend", "cpu");
+    if (!args.has("device") && !args.has("gpu-layers")) return backend;
+    if (backend.find_first_of(":+#") != std::string::npos)
+        throw UsageError("--device and --gpu-layers go with a plain --backend vulkan, not a device spec");
+    if (backend == "cpu") throw UsageError("--device and --gpu-layers need a GPU backend (--backend vulkan)");
+    std::string gpu = backend;
+    if (args.has("device")) gpu += "#" + std::to_string(vulkan_device_index(args.get("device")));
+    if (!args.has("gpu-layers")) return gpu;
+    const int layers = parse_int(args, "gpu-layers", 0);
+    if (layers < 0) throw UsageError("--gpu-layers must be 0 or more");
+    std::string error;
+    const std::string spec = gpu_layers_devices(model_path(args), gpu, layers, error);
+    if (spec.empty()) throw CommandError(error);
+    return spec;
+}
+
+} // namespace
+
 Loaded load_model_and_session(const Args& args, bool quiet) {
     ModelOptions mo;
     mo.n_threads = parse_int(args, "threads", 0);
-    mo.devices = args.get("backend", "cpu");
+    mo.devices = devices_spec(args);
     std::string simd = args.get("simd");
     if (simd == "exact") mo.reference_math = true;  // the CPU's slow reference math, for checks
     else if (!simd.empty()) mo.simd = simd.c_str();

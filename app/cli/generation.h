@@ -10,7 +10,8 @@
 namespace ponder::cli {
 
 // Flags every command that runs a model accepts.
-inline const std::set<std::string> kModelOptions = {"model", "threads", "ctx", "backend", "simd", "cache-type"};
+inline const std::set<std::string> kModelOptions = {"model", "threads", "ctx", "backend", "device", "gpu-layers",
+                                                    "simd", "cache-type"};
 inline const std::set<std::string> kSamplerOptions = {"temp", "top-k", "top-p", "min-p", "repeat-penalty",
                                                       "repeat-last-n", "seed"};
 

@@ -1,6 +1,8 @@
 #include "placement.h"
 
+#include "ponder/engine.h"
 #include "ponder/gguf.h"
+#include "ponder/model_info.h"
 
 #include <algorithm>
 #include <charconv>
@@ -339,6 +341,21 @@ std::string Placement::describe() const {
         s += (s.empty() ? "" : "; ") + device_name(devices[d]) + ": " + parts_on(static_cast<int>(d)) + " (" +
              human_bytes(bytes[d]) + ")";
     return s;
+}
+
+std::string gpu_layers_devices(const std::string& path, const std::string& gpu, int n_gpu_layers, std::string& error) {
+    if (n_gpu_layers <= 0) return "cpu";
+    std::unique_ptr<GgufFile> file = gguf_open(path, error);
+    if (!file) return "";
+    ModelHparams hp;
+    if (!model_hparams_read(*file, hp, error)) return "";
+    if (n_gpu_layers >= hp.n_layer) return gpu;
+    // The budget is exactly what the input and those layers weigh; the planner fills the GPU in
+    // model order, so the next layer no longer fits and everything after it goes to the CPU.
+    const ModelFootprint f = model_footprint(*file, hp.n_layer);
+    uint64_t bytes = f.input;
+    for (int l = 0; l < n_gpu_layers; l++) bytes += f.layers[static_cast<size_t>(l)];
+    return gpu + ":" + std::to_string(bytes) + "+cpu";
 }
 
 } // namespace ponder

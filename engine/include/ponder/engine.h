@@ -49,6 +49,12 @@ struct ModelOptions {
 
 std::shared_ptr<Model> model_load(const std::string& path, const ModelOptions& options, std::string& error);
 
+// A ModelOptions::devices spec that puts the token embeddings and the first `n_gpu_layers` layers
+// of the model at `path` on `gpu` (e.g. "vulkan#0") and the rest on the CPU: "cpu" for 0 layers,
+// `gpu` alone (the output head too) for all of them or more. Empty + error when the file cannot
+// be read.
+std::string gpu_layers_devices(const std::string& path, const std::string& gpu, int n_gpu_layers, std::string& error);
+
 const ModelHparams& model_hparams(const Model& m);
 const Tokenizer& model_tokenizer(const Model& m);
 // The model's chat template kind; Unsupported with model_chat_template_error() when not R1.
