@@ -79,6 +79,20 @@ GridLayout {
         Accessible.name: qsTr("Min-p")
     }
 
+    Label { text: qsTr("Runs on") }
+    ComboBox {
+        id: deviceBox
+        Layout.fillWidth: true
+        model: editor.deviceChoices
+        textRole: "text"
+        valueRole: "value"
+        currentIndex: indexOfValue(editor.device)
+        onActivated: editor.device = currentValue
+        Accessible.name: qsTr("Runs on")
+        ToolTip.visible: hovered && editor.device !== "cpu"
+        ToolTip.text: qsTr("The Vulkan backend gives the CPU's answers but is not yet tuned for speed")
+    }
+
     Label { text: qsTr("Threads") }
     SpinBox {
         from: 1

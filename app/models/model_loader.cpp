@@ -120,8 +120,12 @@ void ModelLoader::load(const QString& path) {
     ponder::ModelOptions options;
     // Always the count the model's settings show (their default already follows the engine's
     // rule for tiny models), so the header's "N threads" and the settings agree.
-    if (m_library) options.n_threads = m_library->settingsStore()->settings(path).threads;
-    options.devices = "cpu";  // TODO: offer Vulkan/CUDA here once the engine has those backends (issues 14, 17)
+    // And the device the model's settings name ("cpu" or "vulkan#N").
+    if (m_library) {
+        const ModelSettings s = m_library->settingsStore()->settings(path);
+        options.n_threads = s.threads;
+        options.devices = s.device.toStdString();
+    }
 
     m_watcher = new QFutureWatcher<LoadOutcome>(this);
     QFutureWatcher<LoadOutcome>* watcher = m_watcher;
@@ -142,6 +146,9 @@ void ModelLoader::load(const QString& path) {
 void ModelLoader::finished(const QString& path, const LoadOutcome& outcome) {
     if (!outcome.model) {
         m_error = describeModelError(path, outcome.error);
+        // On a GPU, whatever went wrong there (no memory, a driver fault), the CPU remains.
+        if (m_library && m_library->settingsStore()->settings(path).device != QLatin1String("cpu"))
+            m_error += tr(" To run it on the CPU instead, choose CPU under Settings, Runs on.");
         if (m_library) m_library->setLoadError(path, m_error);
         setState(Error);
         return;

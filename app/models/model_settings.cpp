@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QSettings>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <algorithm>
@@ -54,6 +55,8 @@ ModelSettings ModelSettingsStore::clamped(ModelSettings s) const {
     s.topK = std::max(s.topK, 0);
     s.minP = std::clamp(s.minP, 0.0, 1.0);
     s.threads = s.threads <= 0 ? m_defaultThreads : std::min(s.threads, maxThreads());
+    static const QRegularExpression vulkan(QStringLiteral("^vulkan#[0-9]{1,3}$"));
+    if (s.device != QLatin1String("cpu") && !vulkan.match(s.device).hasMatch()) s.device = QStringLiteral("cpu");
     return s;
 }
 
@@ -68,6 +71,7 @@ ModelSettings ModelSettingsStore::settings(const QString& modelPath) const {
     s.minP = m_settings->value(QStringLiteral("minP"), d.minP).toDouble();
     s.systemPrompt = m_settings->value(QStringLiteral("systemPrompt"), d.systemPrompt).toString();
     s.threads = m_settings->value(QStringLiteral("threads"), d.threads).toInt();
+    s.device = m_settings->value(QStringLiteral("device"), d.device).toString();
     m_settings->endGroup();
     return clamped(s);
 }
@@ -88,6 +92,7 @@ void ModelSettingsStore::setSettings(const QString& modelPath, const ModelSettin
     put(QStringLiteral("minP"), s.minP, s.minP == d.minP);
     put(QStringLiteral("systemPrompt"), s.systemPrompt, s.systemPrompt.isEmpty());
     put(QStringLiteral("threads"), s.threads, s.threads == d.threads);
+    put(QStringLiteral("device"), s.device, s.device == d.device);
     m_settings->endGroup();
     emit settingsChanged(modelPath);
 }

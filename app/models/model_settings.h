@@ -1,4 +1,4 @@
-// Per-model settings (context length, sampling, system prompt, threads), remembered per model
+// Per-model settings (context length, sampling, system prompt, threads, device), remembered per model
 // path in QSettings. Defaults follow DeepSeek's recommendation for R1 and its distills.
 #pragma once
 
@@ -24,6 +24,9 @@ struct ModelSettings {
     // user turn. When set, the chat side puts this text at the start of the first user message.
     QString systemPrompt;
     int threads = 0;            // 0 = the model's default (defaultThreadsFor), resolved by the store
+    // Where the model runs: "cpu", or "vulkan#N" (Vulkan device N of ponder/devices.h). The CPU
+    // by default until the Vulkan backend is fast (docs/architecture.md).
+    QString device = QStringLiteral("cpu");
 
     static constexpr int kMinContext = 256;
 
@@ -55,7 +58,8 @@ public:
     int maxThreads() const;
 
     // Keeps values in range: temperature 0..2, top-p 0..1, top-k >= 0, min-p 0..1,
-    // context >= kMinContext, threads 1..maxThreads().
+    // context >= kMinContext, threads 1..maxThreads(); a device that is not "cpu" or "vulkan#N"
+    // becomes "cpu".
     ModelSettings clamped(ModelSettings s) const;
 
 signals:

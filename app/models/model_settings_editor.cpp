@@ -1,5 +1,7 @@
 #include "models/model_settings_editor.h"
 
+#include "ponder/devices.h"
+
 #include "models/model_library.h"
 #include "models/model_list_model.h"
 
@@ -90,6 +92,27 @@ void ModelSettingsEditor::setSystemPrompt(const QString& v) {
 }
 void ModelSettingsEditor::setThreads(int v) {
     update([&](ModelSettings& s) { s.threads = v; });
+}
+
+void ModelSettingsEditor::setDevice(const QString& v) {
+    update([&](ModelSettings& s) { s.device = v; });
+}
+
+QVariantList ModelSettingsEditor::deviceChoices() {
+    QVariantList out;
+    for (const ponder::ComputeDevice& d : ponder::list_devices().devices) {
+        if (!d.unusable.empty()) continue;
+        if (d.backend == "cpu") {
+            out.append(QVariantMap{{QStringLiteral("value"), QStringLiteral("cpu")}, {QStringLiteral("text"), tr("CPU")}});
+            continue;
+        }
+        // A software driver (lavapipe) is listed for what it is: slower than the CPU backend.
+        const QString kind = d.type == "cpu" ? tr("Vulkan on the CPU, for testing")
+                                             : tr("Vulkan, %1 GiB").arg(static_cast<double>(d.memory_bytes) / (1 << 30), 0, 'f', 1);
+        out.append(QVariantMap{{QStringLiteral("value"), QStringLiteral("vulkan#%1").arg(d.index)},
+                               {QStringLiteral("text"), tr("GPU %1: %2 (%3)").arg(d.index).arg(QString::fromStdString(d.name), kind)}});
+    }
+    return out;
 }
 
 void ModelSettingsEditor::resetToDefaults() {

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 namespace ponder::app {
@@ -26,6 +27,9 @@ class ModelSettingsEditor : public QObject {
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY valuesChanged)
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY valuesChanged)
     Q_PROPERTY(int maxThreads READ maxThreads NOTIFY targetChanged)
+    Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY valuesChanged)  // "cpu", "vulkan#N"
+    // Where a model can run: [{value: "cpu", text: "CPU"}, {value: "vulkan#0", text: "GPU 0: ..."}]
+    Q_PROPERTY(QVariantList deviceChoices READ deviceChoices CONSTANT)
     Q_PROPERTY(bool isDefault READ isDefault NOTIFY valuesChanged)  // nothing customised
 public:
     explicit ModelSettingsEditor(QObject* parent = nullptr);
@@ -44,6 +48,8 @@ public:
     QString systemPrompt() const { return current().systemPrompt; }
     int threads() const { return current().threads; }
     int maxThreads() const;
+    QString device() const { return current().device; }
+    static QVariantList deviceChoices();
     bool isDefault() const;
 
     void setContextLength(int v);
@@ -53,6 +59,7 @@ public:
     void setMinP(double v);
     void setSystemPrompt(const QString& v);
     void setThreads(int v);
+    void setDevice(const QString& v);
     Q_INVOKABLE void resetToDefaults();
 
 signals:

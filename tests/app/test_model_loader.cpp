@@ -9,6 +9,7 @@
 #include "models/model_list_model.h"
 #include "models/model_loader.h"
 #include "models/model_settings.h"
+#include "ponder/devices.h"
 #include "ponder/engine.h"
 
 #include <QAbstractItemModelTester>
@@ -107,6 +108,36 @@ private slots:
         QCOMPARE(f.loader.state(), ModelLoader::None);
         QVERIFY(!f.loader.model());
         QVERIFY(!f.role(path, ModelListModel::IsLoadedRole).toBool());
+    }
+
+    // The device in a model's settings is where it runs; a GPU that fails leaves the CPU on offer.
+    void runsOnTheDeviceItsSettingsName() {
+        bool vulkan = false;
+        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
+            vulkan = vulkan || (d.backend == "vulkan" && d.unusable.empty());
+        if (!vulkan) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
+        Fixture f;
+        const QString path = f.add("tiny.gguf");
+        QVERIFY(!path.isEmpty());
+        ModelSettings s = f.modelSettings.settings(path);
+        s.device = "vulkan#0";
+        f.modelSettings.setSettings(path, s);
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Ready));
+        QVERIFY2(f.loader.backendText().startsWith("Vulkan ("), qPrintable(f.loader.backendText()));
+        QVERIFY2(f.loader.statusText().contains("Vulkan"), qPrintable(f.loader.statusText()));  // the header
+        f.loader.unload();
+        s.device = "vulkan#9";  // a device that is not there
+        f.modelSettings.setSettings(path, s);
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Error));
+        QVERIFY2(f.loader.errorText().contains("no Vulkan device 9") && f.loader.errorText().contains("choose CPU"),
+                 qPrintable(f.loader.errorText()));
+        s.device = "cpu";
+        f.modelSettings.setSettings(path, s);
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Ready));
+        QVERIFY2(f.loader.backendText().startsWith("CPU"), qPrintable(f.loader.backendText()));
     }
 
     void cancelledLoadNeverBecomesActive() {

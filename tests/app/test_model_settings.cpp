@@ -29,6 +29,7 @@ private slots:
         QCOMPARE(s.systemPrompt, QString());  // R1: no system prompt
         QCOMPARE(s.threads, 6);                // physical cores, as given
         QCOMPARE(s.contextLength, 8192);
+        QCOMPARE(s.device, QStringLiteral("cpu"));  // until the Vulkan backend is fast
         QCOMPARE(s.effectiveContext(2048), 2048);
         QCOMPARE(s.effectiveContext(131072), 8192);
         QCOMPARE(s.effectiveContext(0), 8192);
@@ -70,7 +71,10 @@ private slots:
             s.contextLength = 10;      // at least 256
             s.systemPrompt = "Be brief.";
             s.threads = 100000;        // at most what the machine has
+            s.device = "vulkan#1";
             store.setSettings("/m/a.gguf", s);
+            s.device = "tpu#0";        // not a device Ponder knows: the CPU
+            store.setSettings("/m/c.gguf", s);
             QCOMPARE(changed.count(), 1);
             QCOMPARE(changed[0][0].toString(), QStringLiteral("/m/a.gguf"));
         }
@@ -82,6 +86,8 @@ private slots:
         QCOMPARE(a.contextLength, ModelSettings::kMinContext);
         QCOMPARE(a.systemPrompt, QStringLiteral("Be brief."));
         QVERIFY(a.threads >= 1 && a.threads <= store.maxThreads());
+        QCOMPARE(a.device, QStringLiteral("vulkan#1"));
+        QCOMPARE(store.settings("/m/c.gguf").device, QStringLiteral("cpu"));
         QCOMPARE(store.settings("/m/b.gguf"), store.defaults());  // another model is untouched
         store.reset("/m/a.gguf");
         QCOMPARE(store.settings("/m/a.gguf"), store.defaults());
@@ -114,9 +120,21 @@ private slots:
         editor.setTopK(-3);
         QCOMPARE(editor.topK(), 0);
         QVERIFY(!editor.isDefault());
+        // The devices to choose from: the CPU first, then every usable Vulkan device (lavapipe in CI).
+        const QVariantList choices = ModelSettingsEditor::deviceChoices();
+        QVERIFY(!choices.isEmpty());
+        QCOMPARE(choices[0].toMap()["value"].toString(), QStringLiteral("cpu"));
+        for (const QVariant& c : choices.mid(1)) {
+            QVERIFY(c.toMap()["value"].toString().startsWith("vulkan#"));
+            QVERIFY(c.toMap()["text"].toString().startsWith("GPU "));
+        }
+        if (qEnvironmentVariableIsSet("CI")) QVERIFY2(choices.size() >= 2, "CI has lavapipe: a Vulkan device to choose");
+        editor.setDevice("vulkan#0");
+        QCOMPARE(store.settings(path).device, QStringLiteral("vulkan#0"));
         editor.resetToDefaults();
         QVERIFY(editor.isDefault());
         QCOMPARE(editor.temperature(), 0.6);
+        QCOMPARE(editor.device(), QStringLiteral("cpu"));
     }
 };
 
