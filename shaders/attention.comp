@@ -2,6 +2,9 @@
 // (F32, F16 or BF16): keys in chunks of WG, an online softmax (running max and sum) so any
 // context length fits in a fixed amount of shared memory; each thread owns dv / WG outputs.
 // Grouped queries: head h reads KV head h / (n_head / n_head_kv).
+// -DSPLIT (flash decoding, for few queries over a long context): workgroup z takes one span of the
+// keys and writes its running max, sum and unnormalised outputs to a scratch row
+// [m, l, acc[dv]]; attention_merge.comp combines the spans.
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
@@ -15,7 +18,7 @@ layout(push_constant) uniform Push { AttentionPush p; };
 layout(std430, binding = 0) readonly buffer QBuf { float Q[]; };
 layout(std430, binding = 1) readonly buffer KBuf { uint K[]; };
 layout(std430, binding = 2) readonly buffer VBuf { uint V[]; };
-layout(std430, binding = 3) writeonly buffer OutBuf { float O[]; };
+layout(std430, binding = 3) writeonly buffer OutBuf { float O[]; };  // SPLIT: the scratch rows
 
 #if KV_TYPE == T_F32
 #define ELEM 4u
@@ -65,11 +68,16 @@ void main() {
     for (uint i = lid; i < p.dk; i += WG) q_sh[i] = Q[q0 + i];
     barrier();
 
-    const int n_keys = p.pos0 + int(t) + 1;
+    int n_keys = p.pos0 + int(t) + 1, first = 0;
+#ifdef SPLIT
+    const int span = (p.pos0 + int(p.n) + int(p.n_split) - 1) / int(p.n_split);
+    first = int(gl_WorkGroupID.z) * span;
+    n_keys = min(n_keys, first + span);
+#endif
     float m = -1e30, l = 0.0;
     float acc[MAX_PER_THREAD];
     for (uint r = 0u; r < MAX_PER_THREAD; r++) acc[r] = 0.0;
-    for (int c0 = 0; c0 < n_keys; c0 += WG) {
+    for (int c0 = first; c0 < n_keys; c0 += WG) {
         const int j = c0 + int(lid);
         float s = -1e30;
         if (j < n_keys) {
@@ -95,9 +103,22 @@ void main() {
         m = m_new;
         barrier();  // p_sh is read by every thread before the next chunk writes it
     }
+#ifdef SPLIT
+    // Scratch row of (t, h, z): an empty span leaves m = -1e30, l = 0, which the merge weighs as 0.
+    const uint row = ((t * p.n_head + h) * p.n_split + gl_WorkGroupID.z) * (p.dv + 2u);
+    if (lid == 0u) {
+        O[row] = m;
+        O[row + 1u] = l;
+    }
+    for (uint r = 0u; r < MAX_PER_THREAD; r++) {
+        const uint i = lid + r * WG;
+        if (i < p.dv) O[row + 2u + i] = acc[r];
+    }
+#else
     const uint o0 = p.out_off_f + t * p.out_nb2_f + h * p.out_nb1_f;
     for (uint r = 0u; r < MAX_PER_THREAD; r++) {
         const uint i = lid + r * WG;
         if (i < p.dv) O[o0 + i] = acc[r] / l;
     }
+#endif
 }

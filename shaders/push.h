@@ -55,6 +55,13 @@ struct AttentionPush {
     uint k_off_b, k_nb1_b, k_nb2_b;
     uint v_off_b, v_nb1_b, v_nb2_b;
     uint out_off_f, out_nb1_f, out_nb2_f;
+    uint n_split;          // spans of keys (attention_split_*: one workgroup each); 1 otherwise
+};
+
+// attention_merge: out[t][h] from the n_split scratch rows [m, l, acc[dv]] of (t, h).
+struct AttentionMergePush {
+    uint dv, n_head, n_split;
+    uint out_off_f, out_nb1_f, out_nb2_f;
 };
 
 // swiglu / add: three {d, ne1, ne2} tensors with their own strides.

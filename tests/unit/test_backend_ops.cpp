@@ -494,6 +494,8 @@ TEST_P(BackendOps, AttentionShapesAndCacheTypes) {
         {128, 128, 12, 2, 37, 0, TensorType::BF16, false}, // a whole prompt
         {192, 128, 4, 4, 5, 30, TensorType::F16, false},   // K and V head sizes differ
         {576, 512, 8, 1, 3, 60, TensorType::F16, true},    // latent attention over [c_kv | k_pe]
+        {128, 128, 8, 2, 1, 8191, TensorType::F16, false}, // generation at 8k (a GPU splits the keys into spans)
+        {576, 512, 16, 1, 2, 1500, TensorType::F16, true}, // latent, two queries over a split context
     };
     for (const AttentionCase& c : cases) {
         SCOPED_TRACE("dk " + std::to_string(c.dk) + " H " + std::to_string(c.n_head) + "/" + std::to_string(c.n_head_kv) +

@@ -21,14 +21,26 @@ namespace {
 template <class T>
 constexpr bool fits_push() { return sizeof(T) <= 128 && sizeof(T) % 4 == 0 && alignof(T) == 4; }
 static_assert(fits_push<shader::MatmulPush>() && fits_push<shader::GetRowsPush>() && fits_push<shader::RmsNormPush>() &&
-              fits_push<shader::RopePush>() && fits_push<shader::CopyPush>() && fits_push<shader::AttentionPush>() &&
+              fits_push<shader::RopePush>() && fits_push<shader::CopyPush>() && fits_push<shader::AttentionPush>() && fits_push<shader::AttentionMergePush>() &&
               fits_push<shader::EltwisePush>());
-static_assert(sizeof(shader::MatmulPush) == 12 * 4 && sizeof(shader::AttentionPush) == 19 * 4);
+static_assert(sizeof(shader::MatmulPush) == 12 * 4 && sizeof(shader::AttentionPush) == 20 * 4);
 
 constexpr uint32_t kMatmulTokens = 8;  // NT in matmul.comp
 constexpr uint32_t kMatmulRows = 4;    // ROWS in matmul.comp
 constexpr uint32_t kWorkgroup = 64;    // local_size_x of every shader
 constexpr uint32_t kMaxGroups = 65535; // the guaranteed minimum of maxComputeWorkGroupCount
+// Flash decoding: few queries over a long context would leave most of a GPU idle with one
+// workgroup per (head, query); the keys are split into spans of at least this many, one
+// workgroup each, and merged.
+constexpr int64_t kSplitSpanKeys = 256;
+constexpr int64_t kMaxSplits = 64;
+
+// Spans for attention over n_kv keys with n_head x n queries: 1 (no split) unless the context is
+// long and the queries few.
+uint32_t attention_splits(int64_t n_kv, int64_t n_head, int64_t n) {
+    if (n_kv <= 2 * kSplitSpanKeys || n * n_head > 256) return 1;
+    return static_cast<uint32_t>(std::min(kMaxSplits, (n_kv + kSplitSpanKeys - 1) / kSplitSpanKeys));
+}
 
 uint32_t u32(int64_t v) { return static_cast<uint32_t>(v); }
 uint32_t floats(size_t bytes) { return static_cast<uint32_t>(bytes / 4); }
@@ -182,7 +194,30 @@ void VulkanStream::attention(const Tensor& q, const Tensor& k, const Tensor& v, 
     p.out_off_f = bo.at_f();
     p.out_nb1_f = floats(out.nb[1]);
     p.out_nb2_f = floats(out.nb[2]);
-    dispatch("attention_" + type_suffix(k.type, "attention"), {bq, bk, bv, bo}, &p, sizeof p, p.n_head, p.n);
+    p.n_split = attention_splits(ap.pos0 + q.ne[2], q.ne[1], q.ne[2]);
+    const std::string cache = type_suffix(k.type, "attention");
+    if (p.n_split == 1) {
+        dispatch("attention_" + cache, {bq, bk, bv, bo}, &p, sizeof p, p.n_head, p.n);
+        return;
+    }
+    // Spans into scratch rows [m, l, acc[dv]] per (query, head, span), then merged into out.
+    const size_t scratch = static_cast<size_t>(p.n) * p.n_head * p.n_split * (p.dv + 2) * 4;
+    if (!attention_scratch_ || attention_scratch_->size() < scratch) {
+        submit_and_wait();  // recorded ops may still use the old buffer
+        attention_scratch_.reset();
+        attention_scratch_ = backend_.alloc(scratch);
+    }
+    const Tensor st = make_tensor(attention_scratch_.get(), 0, TensorType::F32, static_cast<int64_t>(scratch / 4));
+    const Bound bs = bind(st);
+    dispatch("attention_split_" + cache, {bq, bk, bv, bs}, &p, sizeof p, p.n_head, p.n, p.n_split);
+    shader::AttentionMergePush mp{};
+    mp.dv = p.dv;
+    mp.n_head = p.n_head;
+    mp.n_split = p.n_split;
+    mp.out_off_f = p.out_off_f;
+    mp.out_nb1_f = p.out_nb1_f;
+    mp.out_nb2_f = p.out_nb2_f;
+    dispatch("attention_merge", {bs, bo}, &mp, sizeof mp, p.n_head, p.n);
 }
 
 namespace {

@@ -52,6 +52,7 @@ VulkanStream::~VulkanStream() {
         if (recording_) submit_and_wait();
     } catch (...) {  // a lost device: nothing more to wait for
     }
+    attention_scratch_.reset();
     arena_.reset();
     staging_.reset();
     vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);

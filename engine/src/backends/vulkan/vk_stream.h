@@ -69,6 +69,7 @@ private:
     std::tuple<int, int64_t, int, float, const Buffer*, size_t, float, float> rope_key_{};
     size_t rope_table_ = SIZE_MAX;
     std::map<std::pair<const Buffer*, size_t>, std::vector<float>> host_copies_;
+    std::unique_ptr<Buffer> attention_scratch_;  // split attention's partial results
 };
 
 } // namespace ponder::vk
