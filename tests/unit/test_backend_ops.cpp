@@ -588,6 +588,15 @@ TEST_P(BackendOps, SwigluAndAdd) {
     }
 }
 
+TEST_P(BackendOps, ThousandsOfOpsBeforeOneSynchronize) {
+    // A long prompt records thousands of ops before anything waits (the Vulkan stream then needs
+    // more than one pool of descriptor sets); they all run, in order.
+    const std::vector<float> ones(96, 1.f), zeros(96, 0.f);
+    const Tensor one = upload(ones, 96), acc = upload(zeros, 96);
+    for (int i = 0; i < 1500; i++) stream->add(acc, one, acc);
+    EXPECT_EQ(download(acc), std::vector<float>(96, 1500.f));
+}
+
 // --- mixture of experts and latent attention ---------------------------------------------------
 
 // A backend without the deepseek2 ops must say so clearly (the session turns it into an error and

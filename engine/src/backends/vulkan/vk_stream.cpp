@@ -33,16 +33,6 @@ VulkanStream::VulkanStream(VulkanBackend& backend) : backend_(backend), device_(
     VkFenceCreateInfo fi{};
     fi.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
     check(vkCreateFence(device_, &fi, nullptr, &fence_), "vkCreateFence");
-    VkDescriptorPoolSize size{};
-    size.type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    size.descriptorCount = kSetsPerPool * kMaxBindings;
-    VkDescriptorPoolCreateInfo dp{};
-    dp.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
-    dp.maxSets = kSetsPerPool;
-    dp.poolSizeCount = 1;
-    dp.pPoolSizes = &size;
-    check(vkCreateDescriptorPool(device_, &dp, nullptr, &descriptor_pool_), "vkCreateDescriptorPool");
-    sets_left_ = kSetsPerPool;
     staging_ = backend.alloc_host(kStagingBytes);
     arena_ = backend.alloc_host(kArenaBytes);
 }
@@ -55,7 +45,7 @@ VulkanStream::~VulkanStream() {
     attention_scratch_.reset();
     arena_.reset();
     staging_.reset();
-    vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);
+    for (VkDescriptorPool pool : descriptor_pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
     vkDestroyFence(device_, fence_, nullptr);
     vkDestroyCommandPool(device_, command_pool_, nullptr);
 }
@@ -96,8 +86,9 @@ void VulkanStream::submit_and_wait() {
         backend_.submit_and_wait(cmd_, fence_);
         check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
     }
-    check(vkResetDescriptorPool(device_, descriptor_pool_, 0), "vkResetDescriptorPool");
-    sets_left_ = kSetsPerPool;
+    for (VkDescriptorPool pool : descriptor_pools_) check(vkResetDescriptorPool(device_, pool, 0), "vkResetDescriptorPool");
+    pool_in_use_ = 0;
+    sets_left_ = descriptor_pools_.empty() ? 0 : kSetsPerPool;
     arena_used_ = 0;
     rope_table_ = SIZE_MAX;
 }
@@ -148,16 +139,8 @@ void VulkanStream::dispatch(const std::string& shader, std::initializer_list<Bou
     const uint32_t* max = backend_.caps().max_groups;
     if (gx > max[0] || gy > max[1] || gz > max[2])
         throw std::runtime_error("Vulkan: " + shader + " needs more workgroups than the device allows");
-    if (sets_left_ == 0) submit_and_wait();
     begin();
-    VkDescriptorSetAllocateInfo ai{};
-    ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
-    ai.descriptorPool = descriptor_pool_;
-    ai.descriptorSetCount = 1;
-    ai.pSetLayouts = &p.set_layout;
-    VkDescriptorSet set;
-    check(vkAllocateDescriptorSets(device_, &ai, &set), "vkAllocateDescriptorSets");
-    sets_left_--;
+    const VkDescriptorSet set = allocate_set(p.set_layout);
     VkDescriptorBufferInfo infos[kMaxBindings];
     VkWriteDescriptorSet writes[kMaxBindings];
     uint32_t n = 0;
@@ -178,6 +161,35 @@ void VulkanStream::dispatch(const std::string& shader, std::initializer_list<Bou
     vkCmdPushConstants(cmd_, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
     vkCmdDispatch(cmd_, gx, gy, gz);
     barrier();
+}
+
+VkDescriptorSet VulkanStream::allocate_set(VkDescriptorSetLayout layout) {
+    if (sets_left_ == 0) {
+        if (!descriptor_pools_.empty()) pool_in_use_++;
+        if (pool_in_use_ == descriptor_pools_.size()) {
+            VkDescriptorPoolSize size{};
+            size.type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            size.descriptorCount = kSetsPerPool * kMaxBindings;
+            VkDescriptorPoolCreateInfo dp{};
+            dp.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+            dp.maxSets = kSetsPerPool;
+            dp.poolSizeCount = 1;
+            dp.pPoolSizes = &size;
+            VkDescriptorPool pool;
+            check(vkCreateDescriptorPool(device_, &dp, nullptr, &pool), "vkCreateDescriptorPool");
+            descriptor_pools_.push_back(pool);
+        }
+        sets_left_ = kSetsPerPool;
+    }
+    VkDescriptorSetAllocateInfo ai{};
+    ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
+    ai.descriptorPool = descriptor_pools_[pool_in_use_];
+    ai.descriptorSetCount = 1;
+    ai.pSetLayouts = &layout;
+    VkDescriptorSet set;
+    check(vkAllocateDescriptorSets(device_, &ai, &set), "vkAllocateDescriptorSets");
+    sets_left_--;
+    return set;
 }
 
 void VulkanStream::copy_region(VkBuffer src, VkDeviceSize src_off, VkBuffer dst, VkDeviceSize dst_off, VkDeviceSize bytes) {

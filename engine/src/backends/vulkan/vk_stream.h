@@ -48,6 +48,7 @@ private:
     // the stream is synchronized. Returns its offset in the arena.
     size_t arena_alloc(size_t bytes);
     const std::vector<float>& host_copy_of(const Tensor& t);  // small device tensors the host needs
+    VkDescriptorSet allocate_set(VkDescriptorSetLayout layout);
     void begin();           // opens the command buffer if it is not open
     void barrier();         // orders everything recorded so far before what follows
     void submit_and_wait(); // runs what is recorded; the pools and the arena are free again
@@ -58,7 +59,10 @@ private:
     VkCommandPool command_pool_ = VK_NULL_HANDLE;
     VkCommandBuffer cmd_ = VK_NULL_HANDLE;
     VkFence fence_ = VK_NULL_HANDLE;
-    VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
+    // Descriptor sets of the ops recorded so far: pools of kSetsPerPool, one more whenever the
+    // current one runs out (never a submit in the middle of an op), all reset at each submit.
+    std::vector<VkDescriptorPool> descriptor_pools_;
+    size_t pool_in_use_ = 0;
     uint32_t sets_left_ = 0;
     bool recording_ = false;
     std::unique_ptr<VkBuf> staging_;  // transfers, in pieces of its size
