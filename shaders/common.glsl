@@ -25,7 +25,17 @@
 // 32 bits at any byte offset that is a multiple of 2 (Q5 qh fields sit at 2 mod 4).
 #define READ_U32_2(buf, b) (READ_U16(buf, b) | (READ_U16(buf, (b) + 2u) << 16))
 
-float half_to_float(uint h) { return unpackHalf2x16(h).x; }
+// Decoded with integer operations, so a subnormal half (a tiny block scale) comes out exact on
+// every driver; unpackHalf2x16 may flush it to zero.
+float half_to_float(uint h) {
+    const uint sign = (h & 0x8000u) << 16, e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
+    if (e == 0u) {  // zero or subnormal: m * 2^-24, a normal float
+        const float v = float(m) * 5.9604644775390625e-8;
+        return sign != 0u ? -v : v;
+    }
+    if (e == 31u) return uintBitsToFloat(sign | 0x7F800000u | (m << 13));  // inf, NaN
+    return uintBitsToFloat(sign | ((e + 112u) << 23) | (m << 13));
+}
 float bf16_to_float(uint h) { return uintBitsToFloat(h << 16); }
 int s8(uint v) { return int(v << 24) >> 24; }
 

@@ -375,6 +375,25 @@ TEST_P(BackendOps, GetRowsEveryType) {
     }
 }
 
+TEST_P(BackendOps, GetRowsOfSpecialHalves) {
+    // Subnormal halves (what a tiny block scale rounds to), signed zeros, the largest half and
+    // infinities decode exactly as the CPU's fp16_to_fp32 does.
+    const std::vector<uint16_t> halves = {0x0001, 0x03FF, 0x8001, 0x0200, 0x0000, 0x8000, 0x7BFF, 0xFBFF,
+                                          0x7C00, 0xFC00, 0x0400, 0x3C00, 0x3555, 0xB0F0, 0x0123, 0x8345};
+    std::vector<uint8_t> tb(halves.size() * 2);
+    std::memcpy(tb.data(), halves.data(), tb.size());
+    const Tensor table = upload_bytes(TensorType::F16, tb, 16, 1);
+    std::vector<uint8_t> ib(4, 0);
+    const Tensor ids = upload_bytes(TensorType::I32, ib, 1);
+    const Tensor out = alloc(TensorType::F32, 16, 1);
+    stream->get_rows(table, ids, out);
+    const std::vector<float> o = download(out);
+    for (size_t i = 0; i < halves.size(); i++) {
+        const float want = static_cast<float>(from_half(halves[i]));
+        EXPECT_EQ(std::memcmp(&o[i], &want, 4), 0) << std::hex << halves[i] << ": " << o[i] << " vs " << want;
+    }
+}
+
 TEST_P(BackendOps, RmsNorm) {
     // The last case has values so small that eps decides the scale (where it sits matters).
     for (auto [d, n, weighted, sigma] : std::vector<std::tuple<int64_t, int64_t, bool, float>>{

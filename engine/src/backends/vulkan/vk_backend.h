@@ -75,7 +75,7 @@ public:
     uint64_t allocated() const { return allocated_; }
 
 private:
-    std::unique_ptr<VkBuf> make_buffer(size_t bytes, uint32_t memory_type, bool map);
+    std::unique_ptr<VkBuf> make_buffer(size_t bytes, bool host);
     void freed(size_t bytes);
     friend class VkBuf;
 
@@ -84,7 +84,6 @@ private:
     VkDevice device_ = VK_NULL_HANDLE;
     VkQueue queue_ = VK_NULL_HANDLE;
     std::mutex queue_mutex_;
-    uint32_t device_local_type_ = 0, host_type_ = 0;
     std::mutex pipelines_mutex_;
     std::map<std::string, Pipeline> pipelines_;
     std::mutex memory_mutex_;

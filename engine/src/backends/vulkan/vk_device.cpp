@@ -25,13 +25,15 @@ int device_rank(const DeviceCaps& c) {
     return 3;  // the CPU (lavapipe) last: the CPU backend is faster there
 }
 
-uint32_t find_memory_type(VkPhysicalDevice pd, VkMemoryPropertyFlags want, VkMemoryPropertyFlags prefer) {
+// A memory type among `allowed` (a buffer's memoryTypeBits) with the `want` properties, one with
+// `prefer` too when there is one.
+uint32_t find_memory_type(VkPhysicalDevice pd, uint32_t allowed, VkMemoryPropertyFlags want, VkMemoryPropertyFlags prefer) {
     VkPhysicalDeviceMemoryProperties mem;
     vkGetPhysicalDeviceMemoryProperties(pd, &mem);
     int best = -1;
     for (uint32_t i = 0; i < mem.memoryTypeCount; i++) {
         const VkMemoryPropertyFlags f = mem.memoryTypes[i].propertyFlags;
-        if ((f & want) != want) continue;
+        if (!(allowed & (1u << i)) || (f & want) != want) continue;
         if (best < 0 || ((f & prefer) == prefer && (mem.memoryTypes[best].propertyFlags & prefer) != prefer))
             best = static_cast<int>(i);
     }
@@ -107,9 +109,6 @@ VulkanBackend::VulkanBackend(const VulkanOptions& options) : options_(options) {
     ci.pQueueCreateInfos = &queue;
     check(vkCreateDevice(caps_.physical, &ci, nullptr, &device_), "vkCreateDevice");
     vkGetDeviceQueue(device_, caps_.queue_family, 0, &queue_);
-    device_local_type_ = find_memory_type(caps_.physical, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
-    host_type_ = find_memory_type(caps_.physical, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                  VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
 }
 
 VulkanBackend::~VulkanBackend() {
@@ -126,7 +125,7 @@ std::string VulkanBackend::describe() const {
     return "Vulkan (" + caps_.info.name + ", " + caps_.info.type + ", device " + std::to_string(caps_.info.index) + ")";
 }
 
-std::unique_ptr<VkBuf> VulkanBackend::make_buffer(size_t bytes, uint32_t memory_type, bool map) {
+std::unique_ptr<VkBuf> VulkanBackend::make_buffer(size_t bytes, bool host) {
     const VkDeviceSize size = (std::max<size_t>(bytes, 4) + 3) & ~VkDeviceSize{3};
     if (size > caps_.max_allocation) throw std::bad_alloc();
     VkBufferCreateInfo bi{};
@@ -141,16 +140,26 @@ std::unique_ptr<VkBuf> VulkanBackend::make_buffer(size_t bytes, uint32_t memory_
     VkMemoryAllocateInfo ai{};
     ai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
     ai.allocationSize = req.size;
-    ai.memoryTypeIndex = memory_type;
+    VkResult r = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+    try {
+        // Tensors in device-local memory; staging and tables host-visible and coherent, cached if possible.
+        ai.memoryTypeIndex = host ? find_memory_type(caps_.physical, req.memoryTypeBits,
+                                                     VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                                                     VK_MEMORY_PROPERTY_HOST_CACHED_BIT)
+                                  : find_memory_type(caps_.physical, req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+    } catch (...) {
+        vkDestroyBuffer(device_, buffer, nullptr);
+        throw;
+    }
     VkDeviceMemory memory;
-    VkResult r = vkAllocateMemory(device_, &ai, nullptr, &memory);
+    r = vkAllocateMemory(device_, &ai, nullptr, &memory);
     if (r != VK_SUCCESS) {
         vkDestroyBuffer(device_, buffer, nullptr);
         check(r, "vkAllocateMemory");
     }
     void* mapped = nullptr;
     r = vkBindBufferMemory(device_, buffer, memory, 0);
-    if (r == VK_SUCCESS && map) r = vkMapMemory(device_, memory, 0, VK_WHOLE_SIZE, 0, &mapped);
+    if (r == VK_SUCCESS && host) r = vkMapMemory(device_, memory, 0, VK_WHOLE_SIZE, 0, &mapped);
     if (r != VK_SUCCESS) {
         vkDestroyBuffer(device_, buffer, nullptr);
         vkFreeMemory(device_, memory, nullptr);
@@ -167,7 +176,7 @@ std::unique_ptr<Buffer> VulkanBackend::alloc(size_t bytes) {
         allocated_ += bytes;
     }
     try {
-        return make_buffer(bytes, device_local_type_, false);
+        return make_buffer(bytes, false);
     } catch (...) {
         freed(bytes);
         throw;
@@ -179,7 +188,7 @@ void VulkanBackend::freed(size_t bytes) {
     allocated_ -= bytes;
 }
 
-std::unique_ptr<VkBuf> VulkanBackend::alloc_host(size_t bytes) { return make_buffer(bytes, host_type_, true); }
+std::unique_ptr<VkBuf> VulkanBackend::alloc_host(size_t bytes) { return make_buffer(bytes, true); }
 
 const Pipeline& VulkanBackend::pipeline(const std::string& name, uint32_t n_bindings) {
     std::lock_guard<std::mutex> lock(pipelines_mutex_);
@@ -205,6 +214,13 @@ const Pipeline& VulkanBackend::pipeline(const std::string& name, uint32_t n_bind
     dl.bindingCount = n_bindings;
     dl.pBindings = bindings.data();
     check(vkCreateDescriptorSetLayout(device_, &dl, nullptr, &p.set_layout), "vkCreateDescriptorSetLayout");
+    // What is made before a failure is destroyed again (a driver that cannot build a shader
+    // leaves the backend usable for the other ops).
+    auto fail = [&](VkResult r, const std::string& what) {
+        if (p.layout) vkDestroyPipelineLayout(device_, p.layout, nullptr);
+        vkDestroyDescriptorSetLayout(device_, p.set_layout, nullptr);
+        check(r, what.c_str());
+    };
     VkPushConstantRange range{};
     range.stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     range.size = 128;  // the guaranteed minimum; every push struct fits (checked in vk_ops.cpp)
@@ -214,13 +230,16 @@ const Pipeline& VulkanBackend::pipeline(const std::string& name, uint32_t n_bind
     pl.pSetLayouts = &p.set_layout;
     pl.pushConstantRangeCount = 1;
     pl.pPushConstantRanges = &range;
-    check(vkCreatePipelineLayout(device_, &pl, nullptr, &p.layout), "vkCreatePipelineLayout");
+    if (VkResult r = vkCreatePipelineLayout(device_, &pl, nullptr, &p.layout); r != VK_SUCCESS) {
+        p.layout = VK_NULL_HANDLE;
+        fail(r, "vkCreatePipelineLayout");
+    }
     VkShaderModuleCreateInfo sm{};
     sm.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO;
     sm.codeSize = code->n_words * 4;
     sm.pCode = code->words;
     VkShaderModule module;
-    check(vkCreateShaderModule(device_, &sm, nullptr, &module), ("building shader " + name).c_str());
+    if (VkResult r = vkCreateShaderModule(device_, &sm, nullptr, &module); r != VK_SUCCESS) fail(r, "building shader " + name);
     VkComputePipelineCreateInfo cp{};
     cp.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO;
     cp.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
@@ -230,7 +249,7 @@ const Pipeline& VulkanBackend::pipeline(const std::string& name, uint32_t n_bind
     cp.layout = p.layout;
     const VkResult r = vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &cp, nullptr, &p.pipeline);
     vkDestroyShaderModule(device_, module, nullptr);
-    check(r, ("building shader " + name).c_str());
+    if (r != VK_SUCCESS) fail(r, "building shader " + name);
     return pipelines_.emplace(name, p).first->second;
 }
 

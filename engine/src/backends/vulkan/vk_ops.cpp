@@ -3,6 +3,7 @@
 #include "vk_stream.h"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cctype>
 #include <stdexcept>
@@ -68,6 +69,7 @@ std::string type_suffix(TensorType t, const char* op) {
 void VulkanStream::matmul(const Tensor& w, const Tensor& x, const Tensor& out, const Tensor* bias) {
     assert(x.type == TensorType::F32 && out.type == TensorType::F32 && x.ne[0] == w.ne[0] && out.ne[0] == w.ne[1]);
     const std::string name = "matmul_" + type_suffix(w.type, "matmul");
+    if (w.ne[1] == 0 || x.ne[1] == 0) return;
     const Bound bw = bind(w), bx = bind(x), bo = bind(out), bb = bias ? bind(*bias) : bx;
     shader::MatmulPush p{};
     p.k = u32(w.ne[0]);
@@ -127,7 +129,9 @@ void VulkanStream::rope(const Tensor& x, int pos0, const RopeParams& rp) {
     // the shader from mapped memory; q and k of every layer share it until the next synchronize.
     const Buffer* ff = rp.freq_factors ? rp.freq_factors->buffer : nullptr;
     const size_t ff_off = rp.freq_factors ? rp.freq_factors->offset : 0;
-    const auto key = std::make_tuple(pos0, n, rp.n_rot, rp.freq_base, ff, ff_off, rp.yarn.factor, rp.mscale);
+    const auto key = std::make_tuple(pos0, n, rp.n_rot, rp.freq_base, ff, ff_off,
+                                     std::array<float, 5>{rp.yarn.factor, static_cast<float>(rp.yarn.orig_ctx), rp.yarn.beta_fast,
+                                                          rp.yarn.beta_slow, rp.mscale});
     if (rope_table_ == SIZE_MAX || key != rope_key_) {
         const float* divisors = rp.freq_factors ? host_copy_of(*rp.freq_factors).data() : nullptr;
         const std::vector<double> freq = rope_frequencies(rp, divisors);
@@ -170,7 +174,9 @@ void VulkanStream::copy(const Tensor& src, const Tensor& dst) {
 
 void VulkanStream::attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
                              const AttentionParams& ap) {
-    assert(k.type == v.type && q.ne[0] == k.ne[0] && out.ne[0] == v.ne[0] && q.ne[1] % k.ne[1] == 0);
+    assert(q.ne[0] == k.ne[0] && out.ne[0] == v.ne[0] && q.ne[1] % k.ne[1] == 0);
+    if (k.type != v.type)
+        throw std::runtime_error("the attention op is not supported by the vulkan backend for K and V caches of different types");
     if (q.ne[0] > 1024 || v.ne[0] > 512)
         throw std::runtime_error("the attention op is not supported by the vulkan backend for heads wider than 1024 (K) / 512 (V)");
     const Bound bq = bind(q), bk = bind(k), bv = bind(v), bo = bind(out);

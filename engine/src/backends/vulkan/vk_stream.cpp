@@ -32,22 +32,28 @@ VulkanStream::VulkanStream(VulkanBackend& backend) : backend_(backend), device_(
     check(vkAllocateCommandBuffers(device_, &ca, &cmd_), "vkAllocateCommandBuffers");
     VkFenceCreateInfo fi{};
     fi.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
-    check(vkCreateFence(device_, &fi, nullptr, &fence_), "vkCreateFence");
-    staging_ = backend.alloc_host(kStagingBytes);
-    arena_ = backend.alloc_host(kArenaBytes);
+    try {
+        check(vkCreateFence(device_, &fi, nullptr, &fence_), "vkCreateFence");
+        staging_ = backend.alloc_host(kStagingBytes);
+        arena_ = backend.alloc_host(kArenaBytes);
+    } catch (...) {
+        release();
+        throw;
+    }
 }
 
-VulkanStream::~VulkanStream() {
-    try {
-        if (recording_) submit_and_wait();
-    } catch (...) {  // a lost device: nothing more to wait for
-    }
+// Work recorded but never submitted is dropped, not run: a forward pass that failed half way
+// may have recorded ops on buffers its session has freed since. Everything submitted has
+// been waited for, so nothing is in flight.
+VulkanStream::~VulkanStream() { release(); }
+
+void VulkanStream::release() {
     attention_scratch_.reset();
     arena_.reset();
     staging_.reset();
     for (VkDescriptorPool pool : descriptor_pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
-    vkDestroyFence(device_, fence_, nullptr);
-    vkDestroyCommandPool(device_, command_pool_, nullptr);
+    if (fence_) vkDestroyFence(device_, fence_, nullptr);
+    vkDestroyCommandPool(device_, command_pool_, nullptr);  // frees the command buffer too
 }
 
 void VulkanStream::begin() {

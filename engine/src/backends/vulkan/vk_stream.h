@@ -3,6 +3,7 @@
 
 #include "vk_backend.h"
 
+#include <array>
 #include <initializer_list>
 #include <map>
 #include <tuple>
@@ -49,6 +50,7 @@ private:
     size_t arena_alloc(size_t bytes);
     const std::vector<float>& host_copy_of(const Tensor& t);  // small device tensors the host needs
     VkDescriptorSet allocate_set(VkDescriptorSetLayout layout);
+    void release();         // destroys what the constructor made
     void begin();           // opens the command buffer if it is not open
     void barrier();         // orders everything recorded so far before what follows
     void submit_and_wait(); // runs what is recorded; the pools and the arena are free again
@@ -70,7 +72,7 @@ private:
     size_t arena_used_ = 0;
     // rope: the table of the last (positions, parameters) asked for, reused by q and k of every
     // layer until the stream is synchronized.
-    std::tuple<int, int64_t, int, float, const Buffer*, size_t, float, float> rope_key_{};
+    std::tuple<int, int64_t, int, float, const Buffer*, size_t, std::array<float, 5>> rope_key_{};
     size_t rope_table_ = SIZE_MAX;
     std::map<std::pair<const Buffer*, size_t>, std::vector<float>> host_copies_;
     std::unique_ptr<Buffer> attention_scratch_;  // split attention's partial results
