@@ -73,10 +73,10 @@ private slots:
             s.threads = 100000;        // at most what the machine has
             s.device = "vulkan#1";
             store.setSettings("/m/a.gguf", s);
-            s.device = "tpu#0";        // not a device Ponder knows: the CPU
-            store.setSettings("/m/c.gguf", s);
             QCOMPARE(changed.count(), 1);
             QCOMPARE(changed[0][0].toString(), QStringLiteral("/m/a.gguf"));
+            s.device = "tpu#0";        // not a device Ponder knows: the CPU
+            store.setSettings("/m/c.gguf", s);
         }
         QSettings settings(file, QSettings::IniFormat);
         ModelSettingsStore store(&settings, 4);
