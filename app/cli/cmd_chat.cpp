@@ -66,13 +66,17 @@ int cmd_chat(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"system", "n-predict"});
+    options.insert(kThinkingOptions.begin(), kThinkingOptions.end());
     options.insert(kSaveOptions.begin(), kSaveOptions.end());
     options.insert(kRemoteOptions.begin(), kRemoteOptions.end());
-    Args args(argv, kSaveFlags, options);
+    std::set<std::string> flags = kSaveFlags;
+    flags.insert(kThinkingFlags.begin(), kThinkingFlags.end());
+    Args args(argv, flags, options);
     if (is_remote(args)) return chat_remote(args);
     GenerateOptions go;
     go.sampler = sampler_from_args(args);
     go.n_predict = parse_int(args, "n-predict", -1);
+    go.thinking = thinking_from_args(args);
     std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);  // one conversation per chat
     if (saver) saver->set_settings({model_file_name(args), "local", args.get("system"), sampling_json(go.sampler)});
     Loaded l = load_model_and_session(args, false);

@@ -66,9 +66,11 @@ int cmd_run(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert(kSamplerOptions.begin(), kSamplerOptions.end());
     options.insert({"prompt", "prompt-file", "n-predict"});
+    options.insert(kThinkingOptions.begin(), kThinkingOptions.end());
     options.insert(kSaveOptions.begin(), kSaveOptions.end());
     options.insert(kRemoteOptions.begin(), kRemoteOptions.end());
     std::set<std::string> flags = {"raw", "json", "quiet"};
+    flags.insert(kThinkingFlags.begin(), kThinkingFlags.end());
     flags.insert(kSaveFlags.begin(), kSaveFlags.end());
     Args args(argv, flags, options);
     if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
@@ -77,6 +79,7 @@ int cmd_run(const std::vector<std::string>& argv) {
     GenerateOptions go;
     go.sampler = sampler_from_args(args);
     go.n_predict = parse_int(args, "n-predict", -1);
+    go.thinking = thinking_from_args(args);
     const bool json = args.has("json");
     if (is_remote(args)) return run_remote(args, text, json);
     if (args.has("raw") && (args.has("db") || args.has("save")))
@@ -121,6 +124,8 @@ int cmd_run(const std::vector<std::string>& argv) {
                         {"generation_ms", st.generation_ms},
                         {"generated_tokens", st.generated_tokens},
                         {"first_token_ms", st.first_token_ms}};
+        j["reasoning_tokens"] = st.reasoning_tokens;
+        j["forced"] = nlohmann::ordered_json::parse(forced_actions_to_json(r.forced));
         if (!r.error.empty()) j["error"] = r.error;
         print_json(j, saver.get());
     }

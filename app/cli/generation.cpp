@@ -52,9 +52,31 @@ SamplerParams sampler_from_args(const Args& args) {
     return p;
 }
 
+ThinkingOptions thinking_from_args(const Args& args) {
+    ThinkingOptions t;
+    t.budget = parse_int(args, "think-budget", -1);
+    t.min_tokens = parse_int(args, "think-min", 0);
+    t.max_waits = parse_int(args, "max-waits", args.has("think-min") ? 1 : 0);
+    t.max_answer_tokens = parse_int(args, "max-answer-tokens", -1);
+    if (args.has("think-closing")) t.closing = args.get("think-closing");
+    if (args.has("wait-text")) t.wait_text = args.get("wait-text");
+    if (t.budget < -1 || t.min_tokens < 0 || t.max_waits < 0 || t.max_answer_tokens < -1)
+        throw UsageError("--think-budget, --think-min, --max-waits and --max-answer-tokens take 0 or more");
+    if (args.has("loop-stop") && args.has("no-loop-check"))
+        throw UsageError("--loop-stop and --no-loop-check contradict each other");
+    t.loop = args.has("loop-stop") ? LoopPolicy::Stop : args.has("no-loop-check") ? LoopPolicy::Off : LoopPolicy::Warn;
+    return t;
+}
+
 StreamPrinter::StreamPrinter() : tty_(isatty(STDOUT_FILENO)) {}
 
 void StreamPrinter::piece(const Event& e) {
+    if (e.kind == EventKind::Forced) {
+        // What the engine did to the thought, on stderr so stdout stays the model's text.
+        std::fflush(stdout);
+        std::fprintf(stderr, "%s[ponder: %s]\n", tty_ ? "\n" : "", describe(e.forced).c_str());
+        return;
+    }
     if (e.kind != EventKind::Reasoning && e.kind != EventKind::Answer) return;
     bool reasoning = e.kind == EventKind::Reasoning;
     if (reasoning != in_reasoning_) {

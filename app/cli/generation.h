@@ -15,6 +15,14 @@ inline const std::set<std::string> kModelOptions = {"model", "threads", "ctx", "
 inline const std::set<std::string> kSamplerOptions = {"temp", "top-k", "top-p", "min-p", "repeat-penalty",
                                                       "repeat-last-n", "seed"};
 
+// Reasoning control (ponder/thinking.h): --think-budget N, --think-min N, --max-waits N,
+// --think-closing TEXT, --wait-text TEXT, --max-answer-tokens N, and the flags --loop-stop /
+// --no-loop-check.
+inline const std::set<std::string> kThinkingOptions = {"think-budget", "think-min", "max-waits", "think-closing",
+                                                       "wait-text", "max-answer-tokens"};
+inline const std::set<std::string> kThinkingFlags = {"loop-stop", "no-loop-check"};
+ThinkingOptions thinking_from_args(const Args& args);
+
 struct Loaded {
     std::shared_ptr<Model> model;
     std::unique_ptr<Session> session;
@@ -40,7 +48,7 @@ std::vector<int32_t> prompt_tokens(const Model& model, const std::string& text, 
 class StreamPrinter {
 public:
     StreamPrinter();
-    void piece(const Event& e);  // Reasoning / Answer events; others are ignored
+    void piece(const Event& e);  // Reasoning / Answer pieces, and Forced notes; others are ignored
     void finish();               // closes an open reasoning block and ends the line
     bool printed() const { return printed_; }
 

@@ -4,9 +4,12 @@
 #include "model.h"
 #include "ponder/engine.h"
 #include "ponder/reasoning.h"
+#include "thought_steering.h"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <optional>
 
 namespace ponder {
 
@@ -28,6 +31,7 @@ struct Session::State {
     std::vector<int32_t> cached;   // tokens whose K/V are in the cache, in order
     std::vector<float> logits;     // after the last cached token
     std::atomic<bool> cancel{false};
+    std::atomic<bool> answer_now{false};
     const std::atomic<bool>* caller_cancel = nullptr;  // GenerateOptions::cancel, during generate()
 
     bool cancelled() const { return cancel.load() || (caller_cancel && caller_cancel->load()); }
@@ -161,6 +165,7 @@ const std::vector<int32_t>& Session::cached_tokens() const { return s_->cached; 
 const std::vector<float>& Session::logits() const { return s_->logits; }
 const Model& Session::model() const { return *s_->model; }
 void Session::cancel() { s_->cancel.store(true); }
+void Session::answer_now() { s_->answer_now.store(true); }
 
 bool Session::evaluate(const std::vector<int32_t>& tokens, std::string& error) {
     State& s = *s_;
@@ -190,6 +195,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     const Tokenizer& tok = *m.tokenizer;
     GenerateResult r;
     s.cancel.store(false);
+    s.answer_now.store(false);
     // The caller's flag is seen by evaluate() too; cleared on every way out, even an exception.
     struct CallerCancel {
         State& s;
@@ -202,14 +208,14 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     const auto t0 = Clock::now();
     auto finish = [&](StopReason reason) {
         r.reason = reason;
-        emit(Event{EventKind::Stats, {}, r.stats, StopReason::None, {}});
-        emit(Event{EventKind::Done, {}, r.stats, reason, {}});
+        emit(Event{EventKind::Stats, {}, r.stats, StopReason::None, {}, {}});
+        emit(Event{EventKind::Done, {}, r.stats, reason, {}, {}});
         return r;
     };
     auto fail = [&](const std::string& error) {
         if (s.cancelled()) return finish(StopReason::Cancelled);
         r.error = error;
-        emit(Event{EventKind::Error, {}, r.stats, StopReason::Error, error});
+        emit(Event{EventKind::Error, {}, r.stats, StopReason::Error, error, {}});
         return finish(StopReason::Error);
     };
 
@@ -224,14 +230,22 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
 
     Sampler sampler(opt.sampler);
     ReasoningSplitter split(opt.prompt_opens_think);
+    ThoughtSteering steer(opt.thinking, tok, &s.answer_now);
     Utf8Stream utf8;
     std::vector<int32_t> history = prompt;
     auto deliver = [&](const std::vector<ReasoningSplitter::Piece>& pieces) {
         for (const auto& p : pieces) {
             (p.reasoning ? r.reasoning : r.answer) += p.text;
-            emit(Event{p.reasoning ? EventKind::Reasoning : EventKind::Answer, p.text, r.stats, StopReason::None, {}});
+            emit(Event{p.reasoning ? EventKind::Reasoning : EventKind::Answer, p.text, r.stats, StopReason::None, {}, {}});
         }
     };
+    auto report = [&](const std::optional<ForcedAction>& a) {
+        if (!a) return;
+        r.forced.push_back(*a);
+        emit(Event{EventKind::Forced, {}, r.stats, StopReason::None, {}, *a});
+    };
+    auto ends_in_space = [&] { return r.reasoning.empty() || std::isspace(static_cast<unsigned char>(r.reasoning.back())); };
+    auto ends_line = [&] { return r.reasoning.empty() || r.reasoning.back() == '\n'; };
     const auto tg0 = Clock::now();
     StopReason reason = StopReason::Length;
     for (int i = 0; opt.n_predict < 0 || i < opt.n_predict; i++) {
@@ -239,17 +253,31 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
             reason = StopReason::Cancelled;
             break;
         }
-        const int32_t next = sampler.sample(s.logits.data(), static_cast<int32_t>(s.logits.size()), history);
+        report(steer.maybe_end_thought(split.in_reasoning(), ends_line()));
+        bool sampled = !steer.has_forced();
+        int32_t next = sampled ? sampler.sample(s.logits.data(), static_cast<int32_t>(s.logits.size()), history)
+                               : steer.pop_forced();
+        if (sampled) {
+            if (auto wait = steer.maybe_wait(next, split.in_reasoning(), ends_in_space())) {
+                report(wait);
+                next = steer.pop_forced();
+                sampled = false;
+            }
+        }
         if (r.tokens.empty()) r.stats.first_token_ms = ms_since(t0);
-        if (m.is_eog(next)) {
+        if (sampled && m.is_eog(next)) {
             reason = StopReason::Eos;
             break;
         }
         r.tokens.push_back(next);
         history.push_back(next);
         r.stats.generated_tokens = static_cast<int>(r.tokens.size());
+        const bool was_in_thought = split.in_reasoning();
         deliver(split.push(utf8.push(tok.token_bytes(next))));
+        report(steer.after_token(next, was_in_thought, split.in_reasoning(), sampled));
+        r.stats.reasoning_tokens = steer.thought_tokens();
         if (opt.n_predict >= 0 && i + 1 >= opt.n_predict) break;
+        if (steer.answer_limit_reached()) break;
         if (static_cast<int>(s.cached.size()) >= s.fs->n_ctx) {
             reason = StopReason::ContextFull;
             break;

@@ -211,6 +211,45 @@ if command -v python3 >/dev/null; then
     check "history newer schema" 1 - 'written by a newer Ponder \(schema 99' -- "$cli" history list --db "$hdb"
 fi
 
+# Reasoning control on the demo model (the default model): the budget's forced ending in --json
+# and on stderr, bad values refused, and the eval curve as a table, JSON and an SVG plot.
+suite=$(dirname "$0")/../../resources/eval/demo-suite.jsonl
+q=(--prompt "What is 4738 + 2956?" --temp 0)
+check "think budget json" 0 '"reasoning_tokens":21,"forced":\[\{"kind":"budget","at":20\}\]' - -- "$cli" run "${q[@]}" --think-budget 20 --json --quiet
+check "think budget stderr" 0 'boxed' '^\[ponder: Thought cut at 20 tokens \(the thinking budget\)\]$' -- "$cli" run "${q[@]}" --think-budget 20 --quiet
+check "think min json" 0 '"forced":\[\{"kind":"wait","at":[0-9]+\}' - -- "$cli" run "${q[@]}" --think-min 5000 --wait-text "Check:" --n-predict 600 --json --quiet
+check "no think flags: nothing forced" 0 '"forced":\[\]' - -- "$cli" run "${q[@]}" --json --quiet
+check "think budget negative" 2 - 'take 0 or more' -- "$cli" run "${q[@]}" --think-budget -2
+check "loop flags clash" 2 - 'contradict' -- "$cli" run "${q[@]}" --loop-stop --no-loop-check
+check "think budgets bad" 2 - "got 'lots'" -- "$cli" eval --suite "$suite" --think-budgets 0,lots
+check "think budgets and budget" 2 - 'not both' -- "$cli" eval --suite "$suite" --think-budgets 0 --think-budget 5
+check "plot without curve" 2 - 'draws the curve' -- "$cli" eval --suite "$suite" --plot "$work/c.svg"
+check "plot not svg" 2 - 'ending in .svg' -- "$cli" eval --suite "$suite" --limit 2 --think-budgets 0 --plot "$work/c.png"
+check "bench reply" 0 '^reply +[0-9]+ reasoning .*answer began after' 'ponder:' -- "$cli" bench -p 16 -n 4 -r 1 --think-budget 30
+check "eval curve table" 0 '^unlimited +[0-9.]+% +[0-9.]+% +[0-9.]+ +0$' - -- "$cli" eval --suite "$suite" --limit 12 --think-budgets 0,64,unlimited --quiet
+"$cli" eval --suite "$suite" --limit 40 --think-budgets 0,64,unlimited --json --plot "$work/curve.svg" --quiet >"$work/curve.json" 2>"$work/curve.err"
+"$cli" eval --suite "$suite" --limit 40 --json --quiet >"$work/plain.json" 2>>"$work/curve.err"
+if python3 - "$work/curve.json" "$work/plain.json" "$work/curve.svg" <<'PY'; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: eval curve"; cat "$work/curve.err"; fi
+import json, sys, xml.etree.ElementTree as ET
+curve = json.load(open(sys.argv[1]))["curve"]
+plain = json.load(open(sys.argv[2]))
+assert [p["think_budget"] for p in curve] == [0, 64, "unlimited"], curve
+for p in curve:
+    assert set(p) >= {"think_budget", "accuracy", "pass_at_1", "mean_reasoning_tokens"}, p
+# Thinking buys accuracy on the demo suite, and no budget is today's eval exactly.
+assert curve[0]["accuracy"] < curve[1]["accuracy"] < curve[2]["accuracy"], curve
+assert curve[0]["mean_reasoning_tokens"] < curve[1]["mean_reasoning_tokens"] <= 64 + 1, curve
+assert curve[2]["accuracy"] == plain["accuracy"] and curve[2]["mean_reasoning_tokens"] == plain["mean_reasoning_tokens"]
+assert curve[2]["thoughts_ended"] == 0 and curve[0]["thoughts_ended"] == 40
+# Loop detection never fires on the demo's normal traces.
+assert plain["loops_detected"] == 0 and all(p["loops_detected"] == 0 for p in curve), curve
+svg = ET.parse(sys.argv[3]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+assert len(svg.findall(f"{ns}circle")) == 3 and svg.find(f"{ns}polyline") is not None
+labels = " ".join(t.text or "" for t in svg.iter(f"{ns}text"))
+assert "budget 0" in labels and "budget 64" in labels and "unlimited" in labels and "40 problems" in labels, labels
+PY
+
 # Full R1 from a header whose data region is a hole (~404 GB apparent, a few MB on disk): info
 # and plan read it; run refuses it with the reason.
 "$tool" make-r1-header --out "$work/r1.gguf" || { echo "FAIL: make-r1-header"; exit 1; }

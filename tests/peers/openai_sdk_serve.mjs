@@ -85,6 +85,54 @@ try {
             `${e.constructor.name} ${e.status} ${e.message}`);
     }
 
+    // Reasoning control through the SDK: a thinking budget (vLLM's request field, which the SDK
+    // passes through) and OpenAI's own reasoning_effort; the forced ending is reported.
+    const hard = "What is 4738 + 2956?";
+    const free = await client.chat.completions.create({
+        model: "ponder-demo", messages: [{ role: "user", content: hard }], temperature: 0 });
+    const budgeted = await client.chat.completions.create({
+        model: "ponder-demo", messages: [{ role: "user", content: hard }], temperature: 0, thinking_token_budget: 40 });
+    const bm = budgeted.choices[0].message;
+    const forced = bm.forced_thinking ?? [];
+    check("budget: forced ending reported", forced.length === 1 && forced[0].kind === "budget" && forced[0].at_token === 40 &&
+        /40 tokens/.test(forced[0].description), JSON.stringify(forced));
+    check("budget: thought cut", bm.reasoning_content.length < free.choices[0].message.reasoning_content.length &&
+        free.choices[0].message.reasoning_content.startsWith(bm.reasoning_content.trimEnd()), JSON.stringify(bm.reasoning_content));
+    check("budget: an answer follows", bm.content.length > 0, JSON.stringify(bm.content));
+    const rt = budgeted.usage.completion_tokens_details?.reasoning_tokens;
+    check("budget: reasoning tokens", rt >= 40 && rt <= 41, JSON.stringify(budgeted.usage));
+    check("no budget: nothing forced", free.choices[0].message.forced_thinking === undefined);
+
+    const minimal = await client.chat.completions.create({
+        model: "ponder-demo", messages: [{ role: "user", content: hard }], temperature: 0, reasoning_effort: "minimal" });
+    const mf = minimal.choices[0].message.forced_thinking ?? [];
+    check("reasoning_effort minimal: no thought", mf.length === 1 && mf[0].at_token === 0 &&
+        minimal.choices[0].message.reasoning_content.trim() === "", JSON.stringify(minimal.choices[0].message));
+    const high = await client.chat.completions.create({
+        model: "ponder-demo", messages: [{ role: "user", content: hard }], temperature: 0, reasoning_effort: "high" });
+    check("reasoning_effort high: unlimited by default", high.choices[0].message.content === free.choices[0].message.content);
+    try {
+        await client.chat.completions.create({ model: "ponder-demo", messages: [{ role: "user", content: hard }],
+            reasoning_effort: "extreme" });
+        check("bad reasoning_effort refused", false, "no error");
+    } catch (e) {
+        check("bad reasoning_effort refused", e instanceof OpenAI.BadRequestError, `${e.constructor.name} ${e.message}`);
+    }
+
+    const bstream = await client.chat.completions.create({
+        model: "ponder-demo", messages: [{ role: "user", content: hard }], temperature: 0, stream: true,
+        thinking_token_budget: 40 });
+    let order = "", sreasoning = "", scontent = "";
+    for await (const chunk of bstream) {
+        const d = chunk.choices[0]?.delta;
+        if (!d) continue;
+        if (d.reasoning_content) { sreasoning += d.reasoning_content; if (!order.endsWith("r")) order += "r"; }
+        if (d.forced_thinking) order += `f(${d.forced_thinking[0].kind}@${d.forced_thinking[0].at_token})`;
+        if (d.content) { scontent += d.content; if (!order.endsWith("c")) order += "c"; }
+    }
+    check("stream: forced ending between thought and answer", /^rf\(budget@40\)r?c$/.test(order), order);
+    check("stream equals non-stream with a budget", sreasoning === bm.reasoning_content && scontent === bm.content);
+
     // Aborted mid-stream: the server cancels it and answers the next request.
     const controller = new AbortController();
     const long = await client.chat.completions.create({

@@ -202,6 +202,66 @@ TEST(ChatRequest, RefusesWithOneSentence) {
     }
 }
 
+TEST(ChatRequest, ThinkingBudgetAndReasoningEffort) {
+    ChatRequest r;
+    ApiError e;
+    const std::string msgs = R"("messages":[{"role":"user","content":"hi"}])";
+    ASSERT_TRUE(parse_chat_request("{" + msgs + R"(,"thinking_token_budget":64})", r, e)) << e.message;
+    EXPECT_EQ(r.thinking_budget, 64);
+    EXPECT_FALSE(r.reasoning_effort);
+    ASSERT_TRUE(parse_chat_request("{" + msgs + R"(,"chat_template_kwargs":{"thinking_budget":0,"enable_thinking":true}})", r, e));
+    EXPECT_EQ(r.thinking_budget, 0);
+    // vLLM's field wins over the template hint when both are sent.
+    ASSERT_TRUE(parse_chat_request("{" + msgs + R"(,"thinking_token_budget":9,"chat_template_kwargs":{"thinking_budget":5}})", r, e));
+    EXPECT_EQ(r.thinking_budget, 9);
+    for (const char* effort : {"none", "minimal", "low", "medium", "high"}) {
+        ASSERT_TRUE(parse_chat_request("{" + msgs + R"(,"reasoning_effort":")" + effort + R"("})", r, e)) << effort;
+        EXPECT_EQ(r.reasoning_effort, effort);
+        EXPECT_FALSE(r.thinking_budget);
+    }
+    ASSERT_TRUE(parse_chat_request("{" + msgs + R"(,"thinking_token_budget":null,"reasoning_effort":null})", r, e));
+    EXPECT_FALSE(r.thinking_budget);
+    for (const char* bad : {R"("thinking_token_budget":-1)", R"("thinking_token_budget":"64")", R"("thinking_token_budget":1.5)",
+                            R"("reasoning_effort":"max")", R"("reasoning_effort":3)", R"("chat_template_kwargs":[])",
+                            R"("chat_template_kwargs":{"thinking_budget":-4})"}) {
+        EXPECT_FALSE(parse_chat_request("{" + msgs + "," + bad + "}", r, e)) << bad;
+        EXPECT_EQ(e.status, 400);
+        EXPECT_FALSE(e.message.empty());
+    }
+}
+
+TEST(CompletionWriter, ForcedEndingsAreReportedWhereTheyHappen) {
+    ForcedAction cut{ForcedKind::BudgetEnd, 64, 0, 0};
+    auto events = [&](CompletionWriter& w) {
+        std::string out = w.start();
+        GenerationStats st;
+        out += w.on_event({EventKind::Reasoning, "think", st, StopReason::None, {}, {}});
+        out += w.on_event({EventKind::Forced, {}, st, StopReason::None, {}, cut});
+        out += w.on_event({EventKind::Answer, "answer", st, StopReason::None, {}, {}});
+        GenerateResult r;
+        r.reason = StopReason::Eos;
+        r.forced = {cut};
+        return out + w.finish(r);
+    };
+    CompletionInfo info{"chatcmpl-1", 1, "m", false, false, true, true, 10, {}};
+    CompletionWriter whole(info);
+    const std::string http = events(whole);
+    auto j = nlohmann::json::parse(http.substr(http.find("\r\n\r\n") + 4));
+    const auto& forced = j["choices"][0]["message"]["forced_thinking"];
+    ASSERT_EQ(forced.size(), 1u);
+    EXPECT_EQ(forced[0]["kind"], "budget");
+    EXPECT_EQ(forced[0]["at_token"], 64);
+    EXPECT_EQ(forced[0]["description"], "Thought cut at 64 tokens (the thinking budget)");
+    info.stream = true;
+    CompletionWriter stream(info);
+    const std::string sse = events(stream);
+    const size_t think = sse.find("\"reasoning_content\":\"think\""), mark = sse.find("\"forced_thinking\""),
+                 answer = sse.find("\"content\":\"answer\"");
+    ASSERT_NE(mark, std::string::npos) << sse;
+    EXPECT_LT(think, mark);
+    EXPECT_LT(mark, answer);
+}
+
 TEST(StopMatcher, FindsStopsSplitAcrossPieces) {
     StopMatcher m({"END", "xy"});
     EXPECT_EQ(m.push("abcE"), "abc");  // "E" may start "END": held back
@@ -225,13 +285,14 @@ TEST(CompletionWriter, StreamAndWholeCarryTheSameText) {
         std::string out = w.start();
         GenerationStats st;
         st.generated_tokens = 2;
-        out += w.on_event({EventKind::Reasoning, "think", st, StopReason::None, {}});
+        out += w.on_event({EventKind::Reasoning, "think", st, StopReason::None, {}, {}});
         st.generated_tokens = 4;
-        out += w.on_event({EventKind::Answer, "ans", st, StopReason::None, {}});
-        out += w.on_event({EventKind::Answer, "wer STOP more", st, StopReason::None, {}});
+        out += w.on_event({EventKind::Answer, "ans", st, StopReason::None, {}, {}});
+        out += w.on_event({EventKind::Answer, "wer STOP more", st, StopReason::None, {}, {}});
         GenerateResult r;
         r.reason = StopReason::Cancelled;
         r.stats.generated_tokens = 5;
+        r.stats.reasoning_tokens = 2;
         r.stats.prompt_evaluated = 7;
         return out + w.finish(r);
     };

@@ -168,6 +168,16 @@ ApiReply Api::chat_completion(const HttpRequest& request, uint64_t connection) {
     p.seed = chat.seed ? *chat.seed : rng_();  // without a seed, two requests may differ, as with any API
     job->options.n_predict = chat.max_tokens ? *chat.max_tokens : -1;
     job->options.prompt_opens_think = render_.think_prefix;
+    job->options.thinking = config_.thinking;
+    if (chat.thinking_budget) {
+        job->options.thinking.budget = *chat.thinking_budget;
+    } else if (chat.reasoning_effort) {
+        const std::string& effort = *chat.reasoning_effort;
+        job->options.thinking.budget = effort == "low"      ? config_.effort_low
+                                     : effort == "medium" ? config_.effort_medium
+                                     : effort == "high"   ? config_.effort_high
+                                                          : 0;  // none, minimal
+    }
 
     CompletionInfo& info = job->info;
     char id[40];

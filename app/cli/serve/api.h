@@ -13,6 +13,8 @@
 #include <random>
 #include <string>
 
+#include "ponder/thinking.h"
+
 namespace ponder::serve {
 
 struct ApiConfig {
@@ -20,6 +22,12 @@ struct ApiConfig {
     std::string api_key;     // empty: no key required, and only local requests (see local_origin.h)
     std::string listen_host; // --host: a Host header naming it is local too
     int n_ctx = 0;           // the session's context, in tokens
+    // Reasoning control for every request (--think-budget, --loop-stop, ...): a request's own
+    // budget or reasoning_effort replaces the budget.
+    ThinkingOptions thinking;
+    // reasoning_effort "low" / "medium" / "high" as thinking budgets (-1: no budget); "none" and
+    // "minimal" are 0. --effort-budgets LOW,MEDIUM,HIGH.
+    int effort_low = 1024, effort_medium = 4096, effort_high = -1;
 };
 
 struct ApiReply {

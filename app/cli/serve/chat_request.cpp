@@ -1,5 +1,7 @@
 #include "chat_request.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -111,6 +113,27 @@ bool integer_field(const json& body, const char* name, int64_t lo, int64_t hi, s
     return true;
 }
 
+// The thinking budget and OpenAI's reasoning_effort (docs/serve.md: how effort maps to budgets).
+bool parse_thinking(const json& body, ChatRequest& out, const Refuser& refuse) {
+    std::optional<int64_t> budget, kw_budget;
+    if (!integer_field(body, "thinking_token_budget", 0, INT32_MAX, budget, refuse)) return false;
+    if (body.contains("chat_template_kwargs") && !body["chat_template_kwargs"].is_null()) {
+        const json& kw = body["chat_template_kwargs"];
+        if (!kw.is_object()) return refuse("invalid_type", "'chat_template_kwargs' must be an object.");
+        if (!integer_field(kw, "thinking_budget", 0, INT32_MAX, kw_budget, refuse)) return false;
+    }
+    if (budget) out.thinking_budget = static_cast<int>(*budget);
+    else if (kw_budget) out.thinking_budget = static_cast<int>(*kw_budget);
+    if (body.contains("reasoning_effort") && !body["reasoning_effort"].is_null()) {
+        const json& e = body["reasoning_effort"];
+        static const char* const kEfforts[] = {"none", "minimal", "low", "medium", "high"};
+        if (!e.is_string() || std::find(std::begin(kEfforts), std::end(kEfforts), e.get<std::string>()) == std::end(kEfforts))
+            return refuse("invalid_value", "'reasoning_effort' must be one of none, minimal, low, medium, high.");
+        out.reasoning_effort = e.get<std::string>();
+    }
+    return true;
+}
+
 bool parse_stop(const json& body, ChatRequest& out, const Refuser& refuse) {
     if (!body.contains("stop") || body["stop"].is_null()) return true;
     const json& stop = body["stop"];
@@ -194,7 +217,7 @@ bool parse_chat_request(std::string_view body_text, ChatRequest& out, ApiError& 
         !number_field(body, "top_p", 0, 1, out.top_p, refuse) || !number_field(body, "min_p", 0, 1, out.min_p, refuse) ||
         !number_field(body, "repetition_penalty", 0.01, 10, out.repetition_penalty, refuse))
         return false;
-    return parse_stop(body, out, refuse);
+    return parse_stop(body, out, refuse) && parse_thinking(body, out, refuse);
 }
 
 } // namespace ponder::serve

@@ -34,6 +34,11 @@ struct ChatRequest {
     std::optional<double> repetition_penalty;
     std::optional<uint64_t> seed;          // unset: a fresh seed per request
     std::vector<std::string> stop;         // applied to the answer text (not the reasoning)
+    // Tokens of thought before the engine ends it: 'thinking_token_budget' (vLLM's name) or
+    // chat_template_kwargs.thinking_budget (SGLang's / Qwen3's); unset: reasoning_effort, then
+    // the server's default.
+    std::optional<int> thinking_budget;
+    std::optional<std::string> reasoning_effort;  // "none", "minimal", "low", "medium", "high"
 };
 
 // Parses and checks a request body. Returns false with `error` filled when it is refused.

@@ -7,6 +7,8 @@
 #include "listen_socket.h"
 #include "server.h"
 
+#include "../scaling_curve.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,8 +18,9 @@ namespace ponder::cli {
 int cmd_serve(const std::vector<std::string>& argv) {
     std::set<std::string> options = kModelOptions;
     options.insert({"host", "port", "api-key-env", "queue", "max-body", "name", "keep-alive", "max-connections",
-                    "request-timeout"});
-    Args args(argv, {}, options);
+                    "request-timeout", "effort-budgets"});
+    options.insert(kThinkingOptions.begin(), kThinkingOptions.end());
+    Args args(argv, kThinkingFlags, options);
     if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
 
     serve::ServeOptions so;
@@ -59,6 +62,14 @@ int cmd_serve(const std::vector<std::string>& argv) {
     config.model_name = args.get("name", file.extension() == ".gguf" ? file.stem().string() : file.filename().string());
     config.n_ctx = l.session->n_ctx();
     config.listen_host = so.host;
+    config.thinking = thinking_from_args(args);
+    if (args.has("effort-budgets")) {
+        const std::vector<int> b = parse_budget_list(args.get("effort-budgets"));
+        if (b.size() != 3) throw UsageError("--effort-budgets takes three budgets: LOW,MEDIUM,HIGH (e.g. 1024,4096,unlimited)");
+        config.effort_low = b[0];
+        config.effort_medium = b[1];
+        config.effort_high = b[2];
+    }
 
     serve::Api api(*l.model, config);
     serve::Server server(api, *l.session, so);

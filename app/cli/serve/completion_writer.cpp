@@ -29,6 +29,13 @@ ojson chunk(const CompletionInfo& info, ojson delta, const char* finish_reason) 
     return c;
 }
 
+// One of the engine's actions on the thought, for clients: machine-readable and a sentence.
+ojson forced_json(const ForcedAction& a) {
+    ojson o{{"kind", forced_kind_name(a.kind)}, {"at_token", a.at_token}, {"description", describe(a)}};
+    if (a.kind == ForcedKind::LoopDetected) o["span"] = a.span;
+    return o;
+}
+
 } // namespace
 
 CompletionWriter::CompletionWriter(CompletionInfo info) : info_(std::move(info)), answer_stop_(info_.stop) {
@@ -45,9 +52,14 @@ std::string CompletionWriter::start() {
 }
 
 std::string CompletionWriter::on_event(const Event& e) {
+    if (e.kind == EventKind::Forced) {
+        forced_.push_back(e.forced);
+        if (!info_.stream) return {};
+        // In the stream where it happened, so a client can mark the thought at that point.
+        return data_event(dump(chunk(info_, {{"forced_thinking", ojson::array({forced_json(e.forced)})}}, nullptr)));
+    }
     if (e.kind == EventKind::Reasoning) {
         reasoning_ += e.text;
-        reasoning_tokens_ = e.stats.generated_tokens;
         if (!info_.stream) return {};
         return data_event(dump(chunk(info_, {{"content", nullptr}, {"reasoning_content", e.text}}, nullptr)));
     }
@@ -68,7 +80,7 @@ std::string CompletionWriter::finish(const GenerateResult& r) {
         out += data_event(dump(chunk(info_, {{"content", tail}, {"reasoning_content", nullptr}}, nullptr)));
 
     summary_.completion_tokens = r.stats.generated_tokens;
-    summary_.reasoning_tokens = reasoning_tokens_;
+    summary_.reasoning_tokens = r.stats.reasoning_tokens;
     summary_.cached_tokens = r.stats.prompt_evaluated > 0 ? info_.prompt_tokens - r.stats.prompt_evaluated : 0;
     const char* finish = "stop";
     if (answer_stop_.stopped() || r.reason == StopReason::Eos) finish = "stop";
@@ -93,6 +105,11 @@ std::string CompletionWriter::finish(const GenerateResult& r) {
         return out + sse_piece("data: [DONE]\n\n", info_.chunked) + sse_end(info_.chunked);
     }
     ojson message{{"role", "assistant"}, {"content", answer_}, {"reasoning_content", reasoning_}};
+    if (!forced_.empty()) {
+        ojson list = ojson::array();
+        for (const ForcedAction& a : forced_) list.push_back(forced_json(a));
+        message["forced_thinking"] = std::move(list);
+    }
     ojson body{{"id", info_.id}, {"object", "chat.completion"}, {"created", info_.created}, {"model", info_.model}};
     body["choices"] = ojson::array({ojson{{"index", 0}, {"message", std::move(message)}, {"logprobs", nullptr}, {"finish_reason", finish}}});
     body["usage"] = usage_json(summary_);

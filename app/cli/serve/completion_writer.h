@@ -54,7 +54,7 @@ private:
     CompletionInfo info_;
     StopMatcher answer_stop_;
     std::string reasoning_, answer_;  // what has been sent (or, not streaming, will be)
-    int reasoning_tokens_ = 0;
+    std::vector<ForcedAction> forced_;  // what the engine did to the thought
     CompletionSummary summary_;
 };
 

@@ -11,6 +11,7 @@
 #include "ponder/model_info.h"
 #include "ponder/sampler.h"
 #include "ponder/tensor_types.h"
+#include "ponder/thinking.h"
 #include "ponder/tokenizer.h"
 
 #include <atomic>
@@ -45,6 +46,9 @@ struct ModelOptions {
     // "cancelled", when *cancel becomes true. Both optional; called on the loading thread.
     std::function<void(uint64_t done, uint64_t total)> progress;
     const std::atomic<bool>* cancel = nullptr;
+    // Thinking budget, minimum, "answer now", loop detection (ponder/thinking.h). The defaults
+    // leave the thought alone but for a loop warning.
+    ThinkingOptions thinking;
 };
 
 std::shared_ptr<Model> model_load(const std::string& path, const ModelOptions& options, std::string& error);
@@ -77,7 +81,8 @@ struct SessionOptions {
     bool check_memory = true;
 };
 
-enum class EventKind { Reasoning, Answer, Stats, Done, Error };
+// Forced: the engine steered the thought (Event::forced says how; ponder/thinking.h).
+enum class EventKind { Reasoning, Answer, Stats, Done, Error, Forced };
 // Eos: the model ended its turn; Length: n_predict tokens; ContextFull: the context has no room
 // for another token; Cancelled; Error (GenerateResult::error says why).
 enum class StopReason { None, Eos, Length, ContextFull, Cancelled, Error };
@@ -90,6 +95,7 @@ struct GenerationStats {
     int generated_tokens = 0;
     double generation_ms = 0;
     double first_token_ms = 0;   // from the call to the first generated token
+    int reasoning_tokens = 0;    // of the generated tokens, those inside the thought
 };
 
 struct Event {
@@ -98,6 +104,7 @@ struct Event {
     GenerationStats stats;       // Stats, Done; on pieces: the counts so far (live tokens/s)
     StopReason reason = StopReason::None;  // Done
     std::string error;           // Error
+    ForcedAction forced;         // Forced
 };
 
 using EventCallback = std::function<void(const Event&)>;
@@ -112,6 +119,9 @@ struct GenerateOptions {
     // (Session::cancel()'s flag is cleared when generate() starts, so a cancel that lands just
     // before the call would be lost). Already set: nothing is evaluated. Must outlive the call.
     const std::atomic<bool>* cancel = nullptr;
+    // Thinking budget, minimum, "answer now", loop detection (ponder/thinking.h). The defaults
+    // leave the thought alone but for a loop warning.
+    ThinkingOptions thinking;
 };
 
 struct GenerateResult {
@@ -120,6 +130,7 @@ struct GenerateResult {
     StopReason reason = StopReason::None;
     GenerationStats stats;
     std::string error;
+    std::vector<ForcedAction> forced;  // what the engine did to the thought, in order
 };
 
 class Session {
@@ -143,6 +154,9 @@ public:
     GenerateResult generate(const std::vector<int32_t>& prompt, const GenerateOptions& options,
                             const EventCallback& on_event);
     void cancel();
+    // Ends the current thought as soon as possible (before the next token): the closing, then
+    // the answer. Any thread; no effect outside a thought. Cleared when generate() starts.
+    void answer_now();
 
     int n_ctx() const;
     const std::vector<int32_t>& cached_tokens() const;
