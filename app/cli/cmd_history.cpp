@@ -6,6 +6,7 @@
 
 #include "ponder/conversation_store.h"
 #include "ponder/export_import.h"
+#include "ponder/thinking.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -105,6 +106,9 @@ int history_show(const Args& args, Database& db) {
         std::printf("\n[%s]\n", head.c_str());
         if (!m.reasoning.empty())
             std::printf("%s%s%s\n", tty ? "\033[2m" : "<think>\n", m.reasoning.c_str(), tty ? "\033[0m" : "\n</think>");
+        std::vector<ForcedAction> forced;
+        if (!m.stats.forced_thinking.empty() && forced_actions_from_json(m.stats.forced_thinking, forced))
+            for (const ForcedAction& a : forced) std::printf("[%s]\n", describe(a).c_str());
         if (!m.content.empty()) {
             std::fwrite(m.content.data(), 1, m.content.size(), stdout);
             std::fputc('\n', stdout);

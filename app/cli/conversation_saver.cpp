@@ -46,6 +46,7 @@ void ConversationSaver::finish(const GenerateResult& r) {
                                                            : MessageState::Complete;
     const GenerationStats& st = r.stats;
     MessageStats stats;
+    if (!r.forced.empty()) stats.forced_thinking = forced_actions_to_json(r.forced);
     stats.prompt_tokens = st.prompt_tokens;
     stats.generated_tokens = st.generated_tokens;
     if (st.prompt_ms > 0) stats.prompt_tokens_per_s = 1000.0 * st.prompt_evaluated / st.prompt_ms;

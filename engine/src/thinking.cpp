@@ -64,6 +64,7 @@ std::string forced_actions_to_json(const std::vector<ForcedAction>& actions) {
             o["span"] = a.span;
             o["first_at"] = a.first_at;
         }
+        o["description"] = describe(a);  // so a transcript reads without the engine (exports)
         list.push_back(std::move(o));
     }
     return list.dump();

@@ -14,8 +14,8 @@ namespace {
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, coalesce(m.parent_id, 0), m.role, m.content, m.reasoning, m.state, m.error, m.model, "
     "m.prompt_tokens, m.generated_tokens, m.prompt_tokens_per_s, m.generation_tokens_per_s, m.reasoning_ms, "
-    "m.created_at";
-constexpr int kMessageColumnCount = 15;
+    "m.created_at, m.forced_thinking";
+constexpr int kMessageColumnCount = 16;
 
 void read_message(Statement& st, Message& m) {
     m.id = st.column_int(0);
@@ -33,6 +33,8 @@ void read_message(Statement& st, Message& m) {
     m.stats.generation_tokens_per_s = st.column_double(12);
     m.stats.reasoning_ms = st.column_int(13);
     m.created_at = st.column_int(14);
+    m.stats.forced_thinking = st.column_text(15);
+    if (m.stats.forced_thinking == "[]") m.stats.forced_thinking.clear();
 }
 
 bool failed(std::string& error, const std::string& what, const std::string& why) {

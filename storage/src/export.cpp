@@ -45,6 +45,10 @@ ojson message_json(const Message& m) {
     if (s.prompt_tokens_per_s != 0) j["prompt_tokens_per_s"] = s.prompt_tokens_per_s;
     if (s.generation_tokens_per_s != 0) j["generation_tokens_per_s"] = s.generation_tokens_per_s;
     if (s.reasoning_ms) j["reasoning_ms"] = s.reasoning_ms;
+    if (!s.forced_thinking.empty()) {
+        ojson forced = ojson::parse(text::forced_thinking_array(s.forced_thinking));
+        if (!forced.empty()) j["forced_thinking"] = std::move(forced);
+    }
     return j;
 }
 
@@ -97,6 +101,8 @@ void write_markdown(const Loaded& l, std::ostream& out) {
                 std::snprintf(secs, sizeof secs, "Thought for %.1f s", static_cast<double>(m.stats.reasoning_ms) / 1000);
             out << "<details>\n<summary>" << secs << "</summary>\n\n" << u(m.reasoning) << "\n\n</details>\n\n";
         }
+        // What the engine did to the thought, said plainly: a cut thought is not the model's own end.
+        for (const std::string& d : text::forced_thinking_descriptions(m.stats.forced_thinking)) out << "*(" << u(d) << ")*\n\n";
         if (!m.content.empty()) out << u(m.content) << "\n\n";
         switch (m.state) {
         case MessageState::Complete: break;

@@ -129,6 +129,10 @@ bool read_message(const json& j, const std::string& path, int64_t default_time, 
         !f.count("generated_tokens", s.generated_tokens) || !f.rate("prompt_tokens_per_s", s.prompt_tokens_per_s) ||
         !f.rate("generation_tokens_per_s", s.generation_tokens_per_s) || !f.count("reasoning_ms", s.reasoning_ms))
         return false;
+    if (j.contains("forced_thinking") && !j["forced_thinking"].is_null()) {
+        if (!j["forced_thinking"].is_array()) return f.fail("forced_thinking", "expected a list, got " + shown(j["forced_thinking"]));
+        s.forced_thinking = j["forced_thinking"].dump();
+    }
     out.has_id = j.contains("id");
     out.has_parent = j.contains("parent");
     if (out.has_id && (!f.count("id", out.file_id) || out.file_id == 0))
@@ -276,8 +280,9 @@ bool insert_conversation(Database& db, const ImportedConversation& c, int64_t& i
     id = db.last_insert_id();
     Statement msg(db, R"sql(
         INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, reasoning_ms, state, error, model,
-                              prompt_tokens, generated_tokens, prompt_tokens_per_s, generation_tokens_per_s, created_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14))sql");
+                              prompt_tokens, generated_tokens, prompt_tokens_per_s, generation_tokens_per_s, created_at,
+                              forced_thinking)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15))sql");
     std::vector<int64_t> new_ids(c.messages.size() + 1, 0);
     for (size_t i = 0; i < c.messages.size(); i++) {
         const Message& m = c.messages[i];
@@ -289,6 +294,7 @@ bool insert_conversation(Database& db, const ImportedConversation& c, int64_t& i
         msg.bind(7, message_state_name(m.state)).bind(8, m.error).bind(9, m.model).bind(10, m.stats.prompt_tokens);
         msg.bind(11, m.stats.generated_tokens).bind_double(12, m.stats.prompt_tokens_per_s);
         msg.bind_double(13, m.stats.generation_tokens_per_s).bind(14, m.created_at);
+        msg.bind(15, text::forced_thinking_array(m.stats.forced_thinking));
         if (!msg.run()) {
             error = "message " + std::to_string(i + 1) + ": " + msg.error();
             return false;

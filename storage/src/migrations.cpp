@@ -197,6 +197,13 @@ WHEN NEW.state <> 'streaming' BEGIN
         ON CONFLICT (term) DO UPDATE SET messages = messages + 1;
 END;
 )sql",
+
+    // 5: what the engine did to an answer's thought (a thinking budget, "answer now", a loop), as
+    // the engine writes it: [{"kind": "budget", "at": 2048, "description": "Thought cut at ..."}].
+    R"sql(
+ALTER TABLE messages ADD COLUMN forced_thinking TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(forced_thinking) AND json_type(forced_thinking) = 'array');
+)sql",
 };
 
 const size_t kMigrationCount = std::size(kMigrations);

@@ -91,11 +91,12 @@ bool StreamingWriter::finish(MessageState state, const MessageStats& stats, std:
     Statement st(db_, R"sql(
         UPDATE messages SET content = ?2, reasoning = ?3, state = ?4, error = ?5, prompt_tokens = ?6,
                generated_tokens = ?7, prompt_tokens_per_s = ?8, generation_tokens_per_s = ?9, reasoning_ms = ?10,
-               writer = NULL
+               forced_thinking = ?11, writer = NULL
         WHERE id = ?1 AND state = 'streaming')sql");
     st.bind(1, message_id_).bind(2, content_).bind(3, reasoning_).bind(4, message_state_name(state));
     st.bind(5, error_message).bind(6, s.prompt_tokens).bind(7, s.generated_tokens);
     st.bind_double(8, s.prompt_tokens_per_s).bind_double(9, s.generation_tokens_per_s).bind(10, s.reasoning_ms);
+    st.bind(11, text::forced_thinking_array(s.forced_thinking));
     if (!st.run()) {
         error = "saving the answer failed: " + st.error();
         return false;

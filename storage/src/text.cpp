@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -123,6 +125,22 @@ std::string_view utf8_prefix(std::string_view s, size_t max_bytes) {
     size_t n = max_bytes;
     while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) n--;
     return s.substr(0, n);
+}
+
+std::string forced_thinking_array(const std::string& json) {
+    if (json.empty()) return "[]";
+    const nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+    return j.is_array() ? j.dump() : "[]";
+}
+
+std::vector<std::string> forced_thinking_descriptions(const std::string& json) {
+    std::vector<std::string> out;
+    const nlohmann::json j = nlohmann::json::parse(json.empty() ? "[]" : json, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_array()) return out;
+    for (const auto& a : j)
+        if (a.is_object() && a.contains("description") && a["description"].is_string())
+            out.push_back(a["description"].get<std::string>());
+    return out;
 }
 
 } // namespace ponder::text

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ponder::text {
 
@@ -21,5 +22,11 @@ std::string local_minutes(int64_t ms);
 std::string valid_utf8(std::string_view s);
 // Cuts at most `max_bytes` from the front without splitting a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
+
+// MessageStats::forced_thinking as stored: the JSON array, or "[]" for empty or anything that is
+// not an array (a bad value must not cost the user the answer it came with).
+std::string forced_thinking_array(const std::string& json);
+// The "description" of each action in such an array, for people (Markdown export, history).
+std::vector<std::string> forced_thinking_descriptions(const std::string& json);
 
 } // namespace ponder::text

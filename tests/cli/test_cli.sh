@@ -215,9 +215,9 @@ fi
 # and on stderr, bad values refused, and the eval curve as a table, JSON and an SVG plot.
 suite=$(dirname "$0")/../../resources/eval/demo-suite.jsonl
 q=(--prompt "What is 4738 + 2956?" --temp 0)
-check "think budget json" 0 '"reasoning_tokens":21,"forced":\[\{"kind":"budget","at":20\}\]' - -- "$cli" run "${q[@]}" --think-budget 20 --json --quiet
+check "think budget json" 0 '"reasoning_tokens":21,"forced":\[\{"kind":"budget","at":20,"description":"Thought cut at 20 tokens \(the thinking budget\)"\}\]' - -- "$cli" run "${q[@]}" --think-budget 20 --json --quiet
 check "think budget stderr" 0 'boxed' '^\[ponder: Thought cut at 20 tokens \(the thinking budget\)\]$' -- "$cli" run "${q[@]}" --think-budget 20 --quiet
-check "think min json" 0 '"forced":\[\{"kind":"wait","at":[0-9]+\}' - -- "$cli" run "${q[@]}" --think-min 5000 --wait-text "Check:" --n-predict 600 --json --quiet
+check "think min json" 0 '"forced":\[\{"kind":"wait","at":[0-9]+,' - -- "$cli" run "${q[@]}" --think-min 5000 --wait-text "Check:" --n-predict 600 --json --quiet
 check "no think flags: nothing forced" 0 '"forced":\[\]' - -- "$cli" run "${q[@]}" --json --quiet
 check "think budget negative" 2 - 'take 0 or more' -- "$cli" run "${q[@]}" --think-budget -2
 check "loop flags clash" 2 - 'contradict' -- "$cli" run "${q[@]}" --loop-stop --no-loop-check

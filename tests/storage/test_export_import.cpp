@@ -17,7 +17,7 @@ struct Fixture {
 };
 
 int64_t stream(Database& db, int64_t id, const std::string& reasoning, const std::string& text, MessageState state,
-               const std::string& error_message = "") {
+               const std::string& error_message = "", const std::string& forced = "") {
     StreamingWriter w(db, id);
     w.add_reasoning(reasoning);
     w.add_content(text);
@@ -27,6 +27,7 @@ int64_t stream(Database& db, int64_t id, const std::string& reasoning, const std
     s.prompt_tokens_per_s = 250.5;
     s.generation_tokens_per_s = 31.25;
     s.reasoning_ms = 1500;
+    s.forced_thinking = forced;
     std::string err;
     EXPECT_TRUE(w.finish(state, s, error_message, err)) << err;
     return id;
@@ -51,7 +52,8 @@ Fixture make_tree(Database& db) {
     f.a2 = stream(db, store.begin_regeneration(f.a1, "r1-14b.gguf", err), "", "", MessageState::Error, "model crashed");
     f.q1b = store.edit_message(f.q1, "Is there a largest prime?", err);
     f.a3 = stream(db, store.begin_assistant_message(f.conv, f.q1b, "r1-7b.gguf", err), "Euclid: multiply all, add one.",
-                  "No, there are infinitely many primes.", MessageState::Complete);
+                  "No, there are infinitely many primes.", MessageState::Complete, "",
+                  R"js([{"kind":"budget","at":512,"description":"Thought cut at 512 tokens (the thinking budget)"}])js");
     EXPECT_TRUE(err.empty()) << err;
     return f;
 }
@@ -114,6 +116,12 @@ void expect_same_tree(Database& a, int64_t conv_a, Database& b, int64_t conv_b) 
     }
 }
 
+bool others_contain_forced(const json& conversation) {
+    for (const json& m : conversation["other_branches"])
+        if (m.contains("forced_thinking")) return true;
+    return false;
+}
+
 } // namespace
 
 TEST(Export, JsonHasOpenAiMessagesAndEveryBranch) {
@@ -137,6 +145,10 @@ TEST(Export, JsonHasOpenAiMessagesAndEveryBranch) {
     EXPECT_EQ(m[2]["parent"], m[1]["id"]);
     EXPECT_EQ(m[2]["generated_tokens"], 34);
     EXPECT_EQ(m[2]["reasoning_ms"], 1500);
+    ASSERT_EQ(m[2]["forced_thinking"].size(), 1u);  // the thought the engine cut says so
+    EXPECT_EQ(m[2]["forced_thinking"][0]["kind"], "budget");
+    EXPECT_EQ(m[2]["forced_thinking"][0]["at"], 512);
+    EXPECT_FALSE(others_contain_forced(c));
     const json& others = c["other_branches"];
     ASSERT_EQ(others.size(), 4u);
     EXPECT_EQ(others[0]["content"], std::string("Is there a largest\0 number?", 27));  // NUL survives as \u0000
@@ -195,6 +207,8 @@ TEST(Export, MarkdownIsReadableWithFoldedReasoning) {
               std::string::npos)
         << md;
     EXPECT_NE(md.find("No, there are infinitely many primes."), std::string::npos);
+    EXPECT_NE(md.find("</details>\n\n*(Thought cut at 512 tokens (the thinking budget))*\n\nNo, there are"), std::string::npos)
+        << md;
     EXPECT_EQ(md.find("largest\0", 0, 8), std::string::npos);  // other branches are not in Markdown
 }
 

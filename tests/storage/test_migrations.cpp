@@ -44,7 +44,7 @@ void seed(Database& db, int version) {
 } // namespace
 
 TEST(Migrations, FromEveryEarlierVersionWithData) {
-    ASSERT_EQ(Database::schema_version(), 4) << "a new migration needs its data in seed() and checks below";
+    ASSERT_EQ(Database::schema_version(), 5) << "a new migration needs its data in seed() and checks below";
     for (int from = 0; from < Database::schema_version(); from++) {
         SCOPED_TRACE("from schema " + std::to_string(from));
         std::string dir = fresh_dir(), err, path = dir + "/old.db";
@@ -106,6 +106,9 @@ TEST(Migrations, FromEveryEarlierVersionWithData) {
             ASSERT_TRUE(store.load_message(2, old_answer, err)) << err;
             EXPECT_EQ(old_answer.reasoning, "Walruses weigh 800-1700 kg.");
             EXPECT_EQ(old_answer.stats.generated_tokens, 17);
+            // Migration 5: answers from before reasoning control had nothing forced.
+            EXPECT_EQ(old_answer.stats.forced_thinking, "");
+            EXPECT_EQ(count_rows(*db, "SELECT count(*) FROM messages WHERE forced_thinking = '[]'"), 3);
             // Migration 3 indexed what was already there, including the recovered answer.
             std::vector<SearchHit> hits;
             ASSERT_TRUE(store.search("tonne", {}, hits, err)) << err;
@@ -137,10 +140,13 @@ TEST(Migrations, FromEveryEarlierVersionWithData) {
             EXPECT_EQ(count_rows(*db, "SELECT count(*) FROM search_terms"), 13);
             EXPECT_EQ(count_rows(*db, "SELECT count(*) FROM models WHERE size_bytes = 1117320736"), 1);
         }
-        // And the upgraded file works as a new one does.
+        // And the upgraded file works as a new one does: a thought the engine cut is recorded.
         int64_t conv = store.create_conversation("new", {}, err);
         ASSERT_TRUE(conv) << err;
         ASSERT_TRUE(store.append_user_message(conv, "after the upgrade", err)) << err;
+        ASSERT_TRUE(db->exec("UPDATE messages SET forced_thinking = '[{\"kind\":\"budget\",\"at\":64}]' "
+                             "WHERE content = 'after the upgrade'", err)) << err;
+        EXPECT_FALSE(db->exec("UPDATE messages SET forced_thinking = '{}'", err)) << "only a JSON array is stored";
         db.reset();
         auto again = open_ok(path);  // nothing left to migrate: no second copy
         EXPECT_FALSE(std::filesystem::exists(backup + "-2"));

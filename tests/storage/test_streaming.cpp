@@ -6,6 +6,8 @@
 #include "process_identity.h"
 #include "test_util.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -71,7 +73,40 @@ TEST(Streaming, WritesAtMostEveryNPiecesAndFinishesWithStats) {
     EXPECT_EQ(m.stats.generated_tokens, 5);
     EXPECT_DOUBLE_EQ(m.stats.generation_tokens_per_s, 42.5);
     EXPECT_GE(m.stats.reasoning_ms, 0);
+    EXPECT_EQ(m.stats.forced_thinking, "");
     EXPECT_EQ(count_rows(*ui, "SELECT count(*) FROM messages WHERE writer IS NOT NULL"), 0);
+}
+
+TEST(Streaming, ForcedThinkingIsSavedAndABadValueNeverCostsTheAnswer) {
+    std::string dir = fresh_dir(), err;
+    auto db = open_ok(dir + "/f.db");
+    ConversationStore store(*db);
+    int64_t conv = store.create_conversation("t", {}, err);
+    int64_t user = store.append_user_message(conv, "hi", err);
+    const std::string forced = R"([{"kind":"answer_now","at":17,"description":"Thought ended at 17 tokens: answer now"}])";
+    int64_t good = store.begin_assistant_message(conv, user, "m", err);
+    {
+        StreamingWriter w(*db, good);
+        w.add_reasoning("so");
+        w.add_content("42");
+        MessageStats s;
+        s.forced_thinking = forced;
+        ASSERT_TRUE(w.finish(MessageState::Complete, s, "", err)) << err;
+    }
+    int64_t bad = store.begin_regeneration(good, "m", err);
+    {
+        StreamingWriter w(*db, bad);
+        w.add_content("43");
+        MessageStats s;
+        s.forced_thinking = "{not json";
+        ASSERT_TRUE(w.finish(MessageState::Complete, s, "", err)) << err;
+    }
+    Message m;
+    ASSERT_TRUE(store.load_message(good, m, err)) << err;
+    EXPECT_EQ(nlohmann::json::parse(m.stats.forced_thinking), nlohmann::json::parse(forced));
+    ASSERT_TRUE(store.load_message(bad, m, err)) << err;
+    EXPECT_EQ(m.content, "43");
+    EXPECT_EQ(m.stats.forced_thinking, "");
 }
 
 TEST(Streaming, WritesAfterTheIntervalEvenWithFewPieces) {

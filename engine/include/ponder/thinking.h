@@ -67,8 +67,9 @@ struct ForcedAction {
 
 // One line a person reads, e.g. "Thought cut at 2,048 tokens (the thinking budget)".
 std::string describe(const ForcedAction& a);
-// Compact JSON for storage and transcripts: [{"kind":"budget","at":2048}, ...]; and back (false
-// on text that is not such a list).
+// Compact JSON for storage and transcripts: [{"kind":"budget","at":2048,"description":"Thought
+// cut at 2,048 tokens (the thinking budget)"}, ...]; and back (false on text that is not such a
+// list; the description is not read back, describe() makes it).
 std::string forced_actions_to_json(const std::vector<ForcedAction>& actions);
 bool forced_actions_from_json(const std::string& json, std::vector<ForcedAction>& out);
 

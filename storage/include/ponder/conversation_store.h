@@ -39,6 +39,9 @@ struct MessageStats {
     double prompt_tokens_per_s = 0;
     double generation_tokens_per_s = 0;
     int64_t reasoning_ms = 0;  // how long the model thought
+    // What the engine did to the thought (a thinking budget ended it, "answer now", a loop), as
+    // the engine writes it: a JSON array of {"kind", "at", "description", ...}; empty: nothing.
+    std::string forced_thinking;
 };
 
 struct Message {
