@@ -93,6 +93,66 @@ GridLayout {
         ToolTip.text: qsTr("The Vulkan backend gives the CPU's answers but is not yet tuned for speed")
     }
 
+    Label { text: qsTr("Thinking budget") }
+    RowLayout {
+        Layout.fillWidth: true
+        spacing: 8
+        // Presets, or any number: -1 is no budget (the model thinks as long as it likes).
+        ComboBox {
+            id: budgetBox
+            objectName: "thinkBudgetBox"
+            Layout.fillWidth: true
+            textRole: "text"
+            valueRole: "value"
+            readonly property var presets: [-1, 0, 256, 1024, 4096, 16384]
+            model: {
+                const items = presets.map(v => ({ value: v, text: ThinkBudget.describe(v) }))
+                if (presets.indexOf(editor.thinkBudget) < 0)
+                    items.push({ value: editor.thinkBudget, text: ThinkBudget.describe(editor.thinkBudget) })
+                items.push({ value: -3, text: qsTr("Other…") })
+                return items
+            }
+            currentIndex: indexOfValue(editor.thinkBudget)
+            onActivated: {
+                if (currentValue === -3) {
+                    customBudget.visible = true
+                    customBudget.forceActiveFocus()
+                    currentIndex = Qt.binding(() => indexOfValue(editor.thinkBudget))
+                } else {
+                    editor.thinkBudget = currentValue
+                }
+            }
+            Accessible.name: qsTr("Thinking budget")
+            ToolTip.visible: hovered
+            ToolTip.delay: 600
+            ToolTip.text: qsTr("After this many tokens of thought Ponder ends the thought and the model answers")
+        }
+        SpinBox {
+            id: customBudget
+            objectName: "thinkBudgetCustom"
+            visible: false
+            from: 0
+            to: 1048576
+            stepSize: 256
+            editable: true
+            value: Math.max(0, editor.thinkBudget)
+            onValueModified: editor.thinkBudget = value
+            Accessible.name: qsTr("Thinking budget in tokens")
+        }
+    }
+
+    Label { text: qsTr("When it loops") }
+    ComboBox {
+        objectName: "loopActionBox"
+        Layout.fillWidth: true
+        textRole: "text"
+        valueRole: "value"
+        model: [{ value: false, text: qsTr("Warn me") }, { value: true, text: qsTr("End the thought and answer") }]
+        currentIndex: indexOfValue(editor.loopStop)
+        onActivated: editor.loopStop = currentValue
+        Accessible.name: qsTr("When the model's thought goes in circles")
+    }
+
     Label { text: qsTr("Threads") }
     SpinBox {
         from: 1

@@ -25,6 +25,7 @@ ChatController::ChatController(ponder::Database& db, ponder::ConversationStore& 
     connect(&m_worker, &EngineWorker::reasoningDelta, this, &ChatController::onReasoningDelta, Qt::QueuedConnection);
     connect(&m_worker, &EngineWorker::answerDelta, this, &ChatController::onAnswerDelta, Qt::QueuedConnection);
     connect(&m_worker, &EngineWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
+    connect(&m_worker, &EngineWorker::thinkingForced, this, &ChatController::onThinkingForced, Qt::QueuedConnection);
 }
 
 QString ChatController::sendBlockedReason() const {
@@ -66,6 +67,7 @@ void ChatController::setConversation(qint64 id) {
     m_conversationProvider.clear();
     m_conversationModel.clear();
     m_contextFull = false;
+    if (!id) loadConversationThinkBudget({});  // a new chat follows the model until the user picks
     if (id) {
         Conversation c;
         std::string error;
@@ -73,6 +75,7 @@ void ChatController::setConversation(qint64 id) {
             m_title = QString::fromStdString(c.title);
             m_conversationProvider = QString::fromStdString(c.settings.provider);
             m_conversationModel = QString::fromStdString(c.settings.model);
+            loadConversationThinkBudget(c.settings);
         } else {
             fail(error);
         }
@@ -147,6 +150,7 @@ void ChatController::startGeneration(qint64 assistantMessageId) {
     request.turns = turnsFor(branch);
     request.sampler = m_settings.sampler;
     request.maxTokens = m_settings.maxTokens;
+    request.thinking = requestThinking();
     m_requestId = request.id;
     m_requestConversation = m_conversationId;
     m_requestMessage = assistantMessageId;
@@ -174,6 +178,7 @@ void ChatController::send(const QString& text) {
         cs.model = str(answerModel());
         cs.provider = m_remote ? str(m_remote->providerId) : "local";
         cs.system_prompt = str(m_settings.systemPrompt);
+        if (m_conversationThinkBudget != -2) cs.sampling_json = "{\"think_budget\":" + std::to_string(m_conversationThinkBudget) + "}";
         const qint64 id = m_store.create_conversation(title_from_text(str(trimmed)), cs, error);
         if (!id) {
             fail(error);

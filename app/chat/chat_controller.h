@@ -30,6 +30,8 @@ struct GenerationSettings {
     // R1 was trained without system prompts: its text goes at the start of the first user turn.
     bool systemPromptInUserTurn = true;
     int maxTokens = -1;           // -1: until the model stops or the context is full
+    // The model's thinking budget and loop policy; a conversation may set its own budget.
+    ponder::ThinkingOptions thinking;
 };
 
 class ChatController : public QObject {
@@ -55,6 +57,16 @@ class ChatController : public QObject {
     // A delete that can still be undone (see PendingDeletion), and the list without it.
     Q_PROPERTY(ponder::app::PendingDeletion* pendingDeletion READ pendingDeletion CONSTANT)
     Q_PROPERTY(ponder::app::VisibleConversations* visibleConversations READ visibleConversations CONSTANT)
+    // Reasoning control. The open conversation's thinking budget: -2 follows the model's setting
+    // (modelThinkBudget), -1 is no budget, N ends the thought after N tokens. Kept with the
+    // conversation (a new chat keeps the choice until its first message creates it).
+    Q_PROPERTY(int conversationThinkBudget READ conversationThinkBudget WRITE setConversationThinkBudget NOTIFY thinkingChanged)
+    Q_PROPERTY(int modelThinkBudget READ modelThinkBudget NOTIFY thinkingChanged)
+    // What the next answer gets: the conversation's budget, else the model's (-1: none).
+    Q_PROPERTY(int effectiveThinkBudget READ effectiveThinkBudget NOTIFY thinkingChanged)
+    // "Answer now" works against this source: the local engine ends the thought and answers; a
+    // server can only be stopped (thinkingControlNote says so).
+    Q_PROPERTY(bool answerNowAnswers READ answerNowAnswers NOTIFY modelChanged)
 
 public:
     // `store` works on `db` (the GUI thread's connection); exports read through `db` too.
@@ -86,13 +98,23 @@ public:
     // Back to the local engine and whatever model it has loaded.
     void useLocalModel();
 
-    void setGenerationSettings(const GenerationSettings& settings) { m_settings = settings; }
+    void setGenerationSettings(const GenerationSettings& settings) {
+        m_settings = settings;
+        emit thinkingChanged();
+    }
+    int conversationThinkBudget() const { return m_conversationThinkBudget; }
+    void setConversationThinkBudget(int budget);
+    int modelThinkBudget() const { return m_settings.thinking.budget; }
+    int effectiveThinkBudget() const { return m_conversationThinkBudget >= -1 ? m_conversationThinkBudget : modelThinkBudget(); }
+    bool answerNowAnswers() const { return !m_remote.has_value(); }
     const GenerationSettings& generationSettings() const { return m_settings; }
     void setThinkingPanelMode(const QString& mode) { m_messages.setThinkingPanelMode(mode); }
     void setDarkTheme(bool dark) { m_messages.setDarkTheme(dark); }
 
     Q_INVOKABLE void send(const QString& text);
     Q_INVOKABLE void stop();
+    // While the answer being generated is still thinking: end the thought now and answer.
+    Q_INVOKABLE void answerNow();
     Q_INVOKABLE void regenerate(qint64 assistantMessageId);
     Q_INVOKABLE void regenerateLast();
     Q_INVOKABLE void editMessage(qint64 userMessageId, const QString& text);
@@ -133,6 +155,7 @@ signals:
     void remoteGenerateRequested(ponder::app::GenerationRequest request, ponder::app::RemoteTarget target);
     // A rate-limited provider is being retried; for a toast.
     void retrying(int seconds, const QString& why);
+    void thinkingChanged();
 
 private slots:
     void onWorkerModelChanged(bool loaded, int contextLength, const QString& description);
@@ -140,6 +163,7 @@ private slots:
     void onAnswerDelta(quint64 id, const QString& text);
     void onFinished(quint64 id, ponder::StopReason reason, const QString& error, ponder::app::GenerationStatsSnapshot stats);
     void onRetrying(quint64 id, int seconds, const QString& why);
+    void onThinkingForced(quint64 id, const QString& forcedJson);
 
 private:
     bool fail(const std::string& error);
@@ -152,6 +176,8 @@ private:
     void recordAnswerSource();    // the conversation remembers what answered it last
     void stopRequest(quint64 id);
     void commitDeletion(PendingDeletion::Kind kind, qint64 id);
+    void loadConversationThinkBudget(const ponder::ConversationSettings& settings);
+    ponder::ThinkingOptions requestThinking() const;  // what the next answer is steered by
 
     ponder::Database& m_db;
     ponder::ConversationStore& m_store;
@@ -163,6 +189,7 @@ private:
     GenerationSettings m_settings;
 
     qint64 m_conversationId = 0;
+    int m_conversationThinkBudget = -2;  // see conversationThinkBudget
     QString m_title, m_conversationProvider, m_conversationModel;
     bool m_contextFull = false;
     // Per conversation: the first message still sent to the model after "drop oldest turns".

@@ -16,6 +16,7 @@ void ChatController::setRemoteWorker(RemoteWorker* worker) {
     connect(worker, &RemoteWorker::answerDelta, this, &ChatController::onAnswerDelta, Qt::QueuedConnection);
     connect(worker, &RemoteWorker::finished, this, &ChatController::onFinished, Qt::QueuedConnection);
     connect(worker, &RemoteWorker::retrying, this, &ChatController::onRetrying, Qt::QueuedConnection);
+    connect(worker, &RemoteWorker::thinkingForced, this, &ChatController::onThinkingForced, Qt::QueuedConnection);
 }
 
 void ChatController::setRemoteTarget(const RemoteTarget& target) {

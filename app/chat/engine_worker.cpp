@@ -13,6 +13,7 @@ ponder::MessageStats GenerationStatsSnapshot::toMessageStats() const {
     st.prompt_tokens_per_s = promptMs > 0 ? 1000.0 * promptTokens / promptMs : 0;
     st.generation_tokens_per_s = tokensPerSecond();
     st.reasoning_ms = static_cast<int64_t>(reasoningMs);
+    st.forced_thinking = forcedThinking.toStdString();
     return st;
 }
 
@@ -37,6 +38,10 @@ EngineWorker::~EngineWorker() = default;
 void EngineWorker::requestStop(quint64 id) {
     raiseStopCutoff(m_stopBelow, id);
     if (m_running.load() == id) m_cancel.store(true);
+}
+
+void EngineWorker::requestAnswerNow(quint64 id) {
+    if (id != 0 && m_running.load() == id) m_answerNow.store(true);
 }
 
 void EngineWorker::setModel(std::shared_ptr<ponder::Model> model, int contextLength) {
@@ -112,6 +117,8 @@ void EngineWorker::generate(GenerationRequest request) {
     go.sampler = request.sampler;
     go.n_predict = request.maxTokens;
     go.prompt_opens_think = ro.think_prefix;
+    go.thinking = request.thinking;
+    go.thinking.answer_now = &m_answerNow;
     QString reasoningBuf, answerBuf;
     QElapsedTimer sinceFlush, clock;
     sinceFlush.start();
@@ -123,7 +130,15 @@ void EngineWorker::generate(GenerationRequest request) {
         emit progress(request.id, snap);
         sinceFlush.restart();
     };
+    std::vector<ForcedAction> forced;
     auto onEvent = [&](const Event& e) {
+        if (e.kind == EventKind::Forced) {
+            forced.push_back(e.forced);
+            snap.forcedThinking = QString::fromStdString(forced_actions_to_json(forced));
+            flush();  // the text before the mark first
+            emit thinkingForced(request.id, snap.forcedThinking);
+            return;
+        }
         if (e.kind != EventKind::Reasoning && e.kind != EventKind::Answer) return;
         snap.generatedTokens = e.stats.generated_tokens;
         snap.firstTokenMs = e.stats.first_token_ms;
@@ -131,7 +146,7 @@ void EngineWorker::generate(GenerationRequest request) {
         snap.generationMs = static_cast<double>(clock.elapsed()) - snap.promptMs;
         if (e.kind == EventKind::Answer && !answerStarted) {
             answerStarted = true;
-            snap.reasoningTokens = std::max(0, e.stats.generated_tokens - 1);
+            snap.reasoningTokens = e.stats.reasoning_tokens;
             snap.reasoningMs = static_cast<double>(clock.elapsed());
         }
         (e.kind == EventKind::Reasoning ? reasoningBuf : answerBuf) += QString::fromStdString(e.text);
@@ -146,6 +161,7 @@ void EngineWorker::generate(GenerationRequest request) {
     // The request's own flag: generate() never clears it, so a stop landing between these lines and
     // the start of generation is not lost (Session::cancel()'s flag is reset when generate starts).
     m_cancel.store(false);
+    m_answerNow.store(false);
     go.cancel = &m_cancel;
     m_running.store(request.id);
     if (request.id <= m_stopBelow.load()) m_cancel.store(true);  // stop arrived while we set up

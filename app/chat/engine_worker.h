@@ -28,6 +28,8 @@ struct GenerationRequest {
     QVector<ChatTurn> turns;
     SamplerParams sampler;
     int maxTokens = -1;
+    // Thinking budget, loop policy (its answer_now pointer unused: see requestAnswerNow()).
+    ponder::ThinkingOptions thinking;
 };
 
 struct GenerationStatsSnapshot {
@@ -38,6 +40,7 @@ struct GenerationStatsSnapshot {
     double generationMs = 0;
     double firstTokenMs = 0;
     double reasoningMs = 0;  // from the start of generation to "</think>"; 0 while thinking
+    QString forcedThinking;  // what the engine did to the thought: the engine's JSON list, or empty
     double tokensPerSecond() const { return generationMs > 0 ? 1000.0 * generatedTokens / generationMs : 0.0; }
     ponder::MessageStats toMessageStats() const;
 };
@@ -58,6 +61,8 @@ public:
 
     // Any thread: stops request `id` within one token, or before it starts if it is still queued.
     void requestStop(quint64 id);
+    // Any thread: ends request `id`'s thought before its next token, and the model answers.
+    void requestAnswerNow(quint64 id);
 
 public slots:
     // A new model (or nullptr to unload); the KV session is rebuilt at contextLength (0: the
@@ -72,6 +77,9 @@ signals:
     void reasoningDelta(quint64 id, QString text);
     void answerDelta(quint64 id, QString text);
     void progress(quint64 id, ponder::app::GenerationStatsSnapshot stats);
+    // The engine steered the thought (a budget or "answer now" ended it, a loop was found):
+    // `forcedJson` is the whole list so far (ponder/thinking.h's JSON), after the text before it.
+    void thinkingForced(quint64 id, QString forcedJson);
     // Why the answer ended (the engine's own StopReason; ContextFull also when the conversation no
     // longer fits before anything is generated). The message is already saved in its final
     // state when this arrives.
@@ -85,6 +93,7 @@ private:
     std::atomic<quint64> m_running{0};     // id of the request inside generate(), 0 when idle
     std::atomic<quint64> m_stopBelow{0};   // requests with id <= this are cancelled before starting
     std::atomic<bool> m_cancel{false};     // the running request's cancel flag (GenerateOptions::cancel)
+    std::atomic<bool> m_answerNow{false};  // the running request's answer-now flag (ThinkingOptions::answer_now)
     int m_contextLength = 0;
     std::atomic<int> m_deltaIntervalMs{30};
 };

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QtMath>
+#include <nlohmann/json.hpp>
 
 namespace ponder::app {
 
@@ -49,6 +50,22 @@ QString thinkingLabel(double seconds, ponder::MessageState state, bool answered)
         }
     }
     return MessageListModel::tr("Thought for %1").arg(duration);
+}
+
+ThoughtMarks thoughtMarks(const std::string& forcedJson) {
+    ThoughtMarks out;
+    if (forcedJson.empty()) return out;
+    const nlohmann::json list = nlohmann::json::parse(forcedJson, nullptr, /*allow_exceptions=*/false);
+    if (!list.is_array()) return out;
+    QStringList marks;
+    for (const auto& a : list) {
+        if (!a.is_object() || !a.contains("description") || !a["description"].is_string()) continue;
+        const QString text = QString::fromStdString(a["description"].get<std::string>());
+        if (a.value("kind", std::string()) == "loop") out.loopWarning = text;
+        else marks << text;
+    }
+    out.mark = marks.join(QLatin1Char('\n'));
+    return out;
 }
 
 MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -95,6 +112,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case StreamingRole: return streaming;
     case ThinkingLabelRole:
         return thinkingLabel(static_cast<double>(m.stats.reasoning_ms) / 1000.0, m.state, !m.content.empty());
+    case ThoughtMarkRole: return thoughtMarks(m.stats.forced_thinking).mark;
+    case LoopWarningRole: return thoughtMarks(m.stats.forced_thinking).loopWarning;
     default: return {};
     }
 }
@@ -117,7 +136,9 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {StatsTextRole, "statsText"},
             {BoxedAnswerRole, "boxedAnswer"},
             {StreamingRole, "streaming"},
-            {ThinkingLabelRole, "thinkingLabel"}};
+            {ThinkingLabelRole, "thinkingLabel"},
+            {ThoughtMarkRole, "thoughtMark"},
+            {LoopWarningRole, "loopWarning"}};
 }
 
 void MessageListModel::refreshDerived(Row& row) const {
@@ -239,7 +260,14 @@ void MessageListModel::finish(qint64 id, ponder::MessageState state, const QStri
     r.answerStarted = true;
     refreshDerived(r);
     changed(row, {StateRole, ErrorTextRole, StatsTextRole, ThinkingRole, ThinkingSecondsRole, ReasoningExpandedRole,
-                  StreamingRole, BoxedAnswerRole, AnswerBlocksRole, ThinkingLabelRole});
+                  StreamingRole, BoxedAnswerRole, AnswerBlocksRole, ThinkingLabelRole, ThoughtMarkRole, LoopWarningRole});
+}
+
+void MessageListModel::setForcedThinking(qint64 id, const QString& forcedJson) {
+    int row = rowOf(id);
+    if (row < 0) return;
+    m_rows[static_cast<size_t>(row)].msg.stats.forced_thinking = forcedJson.toStdString();
+    changed(row, {ThoughtMarkRole, LoopWarningRole});
 }
 
 void MessageListModel::toggleReasoning(qint64 id) {

@@ -37,6 +37,8 @@ public:
         BoxedAnswerRole,        // the last \boxed{} of the answer, for the highlight chip
         StreamingRole,
         ThinkingLabelRole,      // "Thought for 3.2 seconds", "Stopped after thinking for 4.0 seconds"
+        ThoughtMarkRole,        // what ended or extended the thought, e.g. "Thought cut at 2,048 tokens (...)"
+        LoopWarningRole,        // "Loop detected at 1,234 tokens: ..." when the thought went in circles
     };
 
     // How thinking panels open: "collapsed", "expanded" (while streaming) or "hidden".
@@ -56,6 +58,8 @@ public:
     void appendReasoning(qint64 id, const QString& text);
     void appendAnswer(qint64 id, const QString& text);
     void finish(qint64 id, ponder::MessageState state, const QString& error, const ponder::MessageStats& stats);
+    // What the engine did to message `id`'s thought so far (ponder/thinking.h's JSON list).
+    void setForcedThinking(qint64 id, const QString& forcedJson);
     void toggleReasoning(qint64 id);
 
     int rowOf(qint64 id) const;
@@ -84,5 +88,11 @@ QString statsText(const ponder::Message& m);
 // The thinking panel's title once the model stopped thinking: how long, and whether the thought
 // was cut short (stopped, failed, interrupted) before any answer came. Under a second is said so.
 QString thinkingLabel(double seconds, ponder::MessageState state, bool answered);
+// From MessageStats::forced_thinking: the sentences of what ended or extended the thought (one a
+// line), and of a detected loop.
+struct ThoughtMarks {
+    QString mark, loopWarning;
+};
+ThoughtMarks thoughtMarks(const std::string& forcedJson);
 
 } // namespace ponder::app

@@ -3,6 +3,7 @@
 #include "ponder/streaming_writer.h"
 
 #include <QElapsedTimer>
+#include <nlohmann/json.hpp>
 #include <QTimer>
 
 namespace ponder::app {
@@ -30,6 +31,10 @@ void RemoteWorker::stop(quint64 id) {
     if (RemoteChat* chat = m_running.value(id)) chat->cancel();
 }
 
+void RemoteWorker::requestAnswerNow(quint64 id) {
+    QMetaObject::invokeMethod(this, [this, id] { answerNow(id); }, Qt::QueuedConnection);
+}
+
 namespace {
 // The server's finish reason as the engine's: "stop" is the model ending its turn.
 StopReason reasonFor(const RemoteOutcome& o) {
@@ -51,6 +56,21 @@ struct RemoteWorker::Request {
     int chunks = 0;  // text pieces received: a live estimate of tokens until usage arrives
 };
 
+void RemoteWorker::answerNow(quint64 id) {
+    const std::shared_ptr<Request> state = m_requests.value(id);
+    RemoteChat* chat = m_running.value(id);
+    if (!state || !chat || state->answerStarted) return;
+    // Never a fake answer: the thought is stopped and the record says no answer came.
+    nlohmann::ordered_json forced = nlohmann::ordered_json::array();
+    forced.push_back({{"kind", "answer_now"},
+                      {"at", state->chunks},
+                      {"description", tr("Stopped while thinking: this server cannot be asked to answer early, so no "
+                                         "answer was produced").toStdString()}});
+    state->snap.forcedThinking = QString::fromStdString(forced.dump());
+    emit thinkingForced(id, state->snap.forcedThinking);
+    chat->cancel();
+}
+
 void RemoteWorker::generate(GenerationRequest request, RemoteTarget target) {
     if (!m_network) m_network = new QNetworkAccessManager(this);  // on this thread
     auto state = std::make_shared<Request>();
@@ -63,6 +83,7 @@ void RemoteWorker::generate(GenerationRequest request, RemoteTarget target) {
     options.inlineThinkOpen = target.inlineThinkOpen;
     chat->setOptions(options);
     m_running.insert(request.id, chat);
+    m_requests.insert(request.id, state);
 
     // Text reaches the GUI at most every ~30 ms, as from the local engine.
     auto* flushTimer = new QTimer(chat);
@@ -116,6 +137,7 @@ void RemoteWorker::generate(GenerationRequest request, RemoteTarget target) {
                 qWarning("ponder: saving the answer failed: %s", why.c_str());
         }
         m_running.remove(id);
+        m_requests.remove(id);
         chat->deleteLater();
         emit finished(id, reason, o.error, s.snap);
     });
@@ -130,6 +152,7 @@ remote::ChatRequestSpec RemoteWorker::requestSpec(const GenerationRequest& reque
     for (const ChatTurn& t : request.turns) spec.messages.push_back({t.role.toStdString(), t.content.toStdString()});
     spec.sampling = target.sampling;
     if (request.maxTokens > 0) spec.sampling.max_tokens = request.maxTokens;
+    if (request.thinking.budget >= 0) spec.sampling.thinking_budget = request.thinking.budget;
     spec.stream = true;
     return spec;
 }

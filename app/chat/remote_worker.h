@@ -33,6 +33,10 @@ public:
 
     // Any thread: stops request `id` (queued to this object's thread).
     void requestStop(quint64 id);
+    // Any thread: "answer now" for request `id`. A server cannot be told to end a thought it is
+    // writing, so a request still thinking is stopped and recorded as such (thinkingForced says
+    // that no answer was produced); one already answering goes on.
+    void requestAnswerNow(quint64 id);
     // For tests: timeouts and retry waits.
     void setOptions(const ponder::remote::RemoteOptions& options) { m_options = options; }
 
@@ -46,16 +50,19 @@ signals:
     // reason as EngineWorker's (Eos, Length, Cancelled, Error); saved before it arrives.
     void finished(quint64 id, ponder::StopReason reason, QString error, ponder::app::GenerationStatsSnapshot stats);
     void retrying(quint64 id, int seconds, QString why);
+    void thinkingForced(quint64 id, QString forcedJson);  // as EngineWorker's
 
 private:
     struct Request;
     void stop(quint64 id);
+    void answerNow(quint64 id);
     static ponder::remote::ChatRequestSpec requestSpec(const GenerationRequest& request, const RemoteTarget& target);
 
     WorkerDatabase m_database;
     QNetworkAccessManager* m_network = nullptr;  // created on the worker thread
     ponder::remote::RemoteOptions m_options;
     QHash<quint64, ponder::remote::RemoteChat*> m_running;
+    QHash<quint64, std::shared_ptr<Request>> m_requests;  // the same requests' state
     std::atomic<quint64> m_stopBelow{0};  // requests with id <= this are cancelled on arrival
 };
 

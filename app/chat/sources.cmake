@@ -1,6 +1,6 @@
 # Chat: conversations, messages, the engine worker thread.
 target_sources(ponder_app_core PRIVATE
-  chat/chat_controller.cpp chat/chat_controller_source.cpp chat/chat_controller.h
+  chat/chat_controller.cpp chat/chat_controller_source.cpp chat/chat_controller_thinking.cpp chat/chat_controller.h
   chat/conversation_list_model.cpp chat/conversation_list_model.h
   chat/engine_worker.cpp chat/engine_worker.h
   chat/worker_database.cpp chat/worker_database.h
@@ -14,4 +14,5 @@ target_sources(ponder_app_core PRIVATE
   chat/pending_deletion.cpp chat/pending_deletion.h
   chat/code_highlighter.cpp chat/code_highlighter.h
   chat/key_routing.cpp chat/key_routing.h
+  chat/think_budget.cpp chat/think_budget.h
 )

@@ -31,6 +31,7 @@ void on_sigint(int) {
 // earlier answers go back without their reasoning.
 int chat_remote(const Args& args) {
     RemoteClient client(args);
+    check_remote_thinking(args, client.provider());
     const remote::RequestSampling sampling = remote_sampling_from_args(args);
     std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);
     if (saver) saver->set_settings({client.model(), client.provider(), args.get("system"), remote_sampling_json(sampling)});

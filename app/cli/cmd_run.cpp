@@ -31,6 +31,7 @@ int run_remote(const Args& args, const std::string& text, bool json) {
     for (const char* local : {"threads", "ctx", "backend", "simd", "cache-type", "repeat-penalty", "repeat-last-n"})
         if (args.has(local)) throw UsageError(std::string("--") + local + " is for local models, not with --provider/--base-url");
     RemoteClient client(args);
+    check_remote_thinking(args, client.provider());
     std::unique_ptr<ConversationSaver> saver = ConversationSaver::from_args(args);
     const remote::RequestSampling sampling = remote_sampling_from_args(args);
     if (saver) {

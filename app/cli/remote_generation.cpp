@@ -143,7 +143,19 @@ remote::RequestSampling remote_sampling_from_args(const Args& args) {
     if (args.has("seed")) s.seed = static_cast<uint64_t>(parse_int(args, "seed", 0));
     if (args.has("n-predict") && parse_int(args, "n-predict", -1) > 0) s.max_tokens = parse_int(args, "n-predict", -1);
     if (args.has("max-tokens") && parse_int(args, "max-tokens", -1) > 0) s.max_tokens = parse_int(args, "max-tokens", -1);
+    if (args.has("think-budget")) s.thinking_budget = parse_int(args, "think-budget", -1);
     return s;
+}
+
+void check_remote_thinking(const Args& args, const std::string& preset_id) {
+    for (const char* local : {"think-min", "max-waits", "think-closing", "wait-text", "max-answer-tokens", "loop-stop", "no-loop-check"})
+        if (args.has(local))
+            throw UsageError(std::string("--") + local + " steers Ponder's own engine; a server decides how its model thinks");
+    if (!args.has("think-budget")) return;
+    const remote::ProviderPreset* preset = remote::find_preset(preset_id);
+    if (!preset || preset->thinking_budget_field.empty())
+        throw UsageError("--think-budget: " + (preset ? preset->name : preset_id) +
+                         " takes no thinking budget for R1 models (vLLM does: --provider vllm)");
 }
 
 std::string remote_sampling_json(const remote::RequestSampling& s) {

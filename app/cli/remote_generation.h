@@ -59,6 +59,9 @@ private:
 // The sampling flags the user gave (--temp, --top-p, --top-k, --min-p, --seed), and --n-predict
 // as max_tokens: only what was asked for is sent, so the server's defaults apply otherwise.
 remote::RequestSampling remote_sampling_from_args(const Args& args);
+// Reasoning control against a server: only --think-budget, and only where the server takes one
+// (vLLM); the engine-side flags (--think-min, --loop-stop, ...) are refused with the reason.
+void check_remote_thinking(const Args& args, const std::string& preset_id);
 
 // The sampling a conversation records ({"temperature":..} with only what was sent).
 std::string remote_sampling_json(const remote::RequestSampling& s);

@@ -140,16 +140,21 @@ std::string curve_svg(const std::vector<CurvePoint>& curve, const std::string& t
     for (size_t i = 0; i < sorted.size(); i++) {
         const CurvePoint& p = sorted[i];
         const double x = X(p.mean_reasoning_tokens), y = Y(p.pass_at_1);
-        // Labels alternate below and above the line so neighbours do not collide.
-        const double ly = i % 2 == 0 ? y + 22 : y - 12;
-        const char* anchor = x > left + pw - 60 ? "end" : x < left + 40 ? "start" : "middle";
+        // Where the curve runs on nearly flat, a label beside the point would sit on the line:
+        // it goes above instead.
+        const bool flat = i + 1 < sorted.size() &&
+                          std::abs(Y(sorted[i + 1].pass_at_1) - y) < 0.5 * (X(sorted[i + 1].mean_reasoning_tokens) - x);
+        const std::string label = (p.think_budget < 0 ? std::string("unlimited") : "budget " + std::to_string(p.think_budget)) +
+                                  ": " + fmt("%.1f %%", 100.0 * p.pass_at_1);
+        // Beside the point, right of it (the curve climbs to the right, so labels stack without
+        // touching), or left of it where the right edge is near.
+        const bool left_side = x + 9 + 7.0 * static_cast<double>(label.size()) > left + pw;
         o << "<circle cx=\"" << fmt("%.1f", x) << "\" cy=\"" << fmt("%.1f", y)
           << "\" r=\"5\" fill=\"#2563eb\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n";
-        o << "<text x=\"" << fmt("%.1f", x) << "\" y=\"" << fmt("%.1f", std::clamp(ly, top + 12, top + ph - 4))
-          << "\" font-size=\"12\" fill=\"#1f2328\" text-anchor=\"" << anchor << "\">"
-          << escape_xml((p.think_budget < 0 ? std::string("unlimited") : "budget " + std::to_string(p.think_budget)) + ": " +
-                        fmt("%.1f %%", 100.0 * p.pass_at_1))
-          << "</text>\n";
+        const double ly = flat ? y - 10 : y + 4;
+        o << "<text x=\"" << fmt("%.1f", left_side ? x - 10 : flat ? x - 4 : x + 10) << "\" y=\"" << fmt("%.1f", std::clamp(ly, top + 12, top + ph - 4))
+          << "\" font-size=\"12\" fill=\"#1f2328\" text-anchor=\"" << (left_side ? "end" : "start") << "\">"
+          << escape_xml(label) << "</text>\n";
     }
     o << "</svg>\n";
     return o.str();

@@ -146,6 +146,7 @@ void AppRoot::applyModelSettings() {
     gs.sampler = ms.samplerParams();
     gs.systemPrompt = ms.systemPrompt;
     gs.systemPromptInUserTurn = true;  // R1 was trained without system prompts
+    gs.thinking = ms.thinkingOptions();
     m_chat->setGenerationSettings(gs);
 }
 

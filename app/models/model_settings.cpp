@@ -24,6 +24,13 @@ ponder::SamplerParams ModelSettings::samplerParams() const {
     return p;
 }
 
+ponder::ThinkingOptions ModelSettings::thinkingOptions() const {
+    ponder::ThinkingOptions t;
+    t.budget = thinkBudget;
+    t.loop = loopStop ? ponder::LoopPolicy::Stop : ponder::LoopPolicy::Warn;
+    return t;
+}
+
 ModelSettingsStore::ModelSettingsStore(QSettings* settings, int defaultThreads, QObject* parent)
     : QObject(parent), m_settings(settings), m_defaultThreads(std::max(1, defaultThreads)) {}
 
@@ -57,6 +64,7 @@ ModelSettings ModelSettingsStore::clamped(ModelSettings s) const {
     s.threads = s.threads <= 0 ? m_defaultThreads : std::min(s.threads, maxThreads());
     static const QRegularExpression vulkan(QStringLiteral("^vulkan#[0-9]{1,3}$"));
     if (s.device != QLatin1String("cpu") && !vulkan.match(s.device).hasMatch()) s.device = QStringLiteral("cpu");
+    s.thinkBudget = std::clamp(s.thinkBudget, -1, ponder::kMaxThinkingBudget);
     return s;
 }
 
@@ -72,6 +80,8 @@ ModelSettings ModelSettingsStore::settings(const QString& modelPath) const {
     s.systemPrompt = m_settings->value(QStringLiteral("systemPrompt"), d.systemPrompt).toString();
     s.threads = m_settings->value(QStringLiteral("threads"), d.threads).toInt();
     s.device = m_settings->value(QStringLiteral("device"), d.device).toString();
+    s.thinkBudget = m_settings->value(QStringLiteral("thinkBudget"), d.thinkBudget).toInt();
+    s.loopStop = m_settings->value(QStringLiteral("loopStop"), d.loopStop).toBool();
     m_settings->endGroup();
     return clamped(s);
 }
@@ -93,6 +103,8 @@ void ModelSettingsStore::setSettings(const QString& modelPath, const ModelSettin
     put(QStringLiteral("systemPrompt"), s.systemPrompt, s.systemPrompt.isEmpty());
     put(QStringLiteral("threads"), s.threads, s.threads == d.threads);
     put(QStringLiteral("device"), s.device, s.device == d.device);
+    put(QStringLiteral("thinkBudget"), s.thinkBudget, s.thinkBudget == d.thinkBudget);
+    put(QStringLiteral("loopStop"), s.loopStop, s.loopStop == d.loopStop);
     m_settings->endGroup();
     emit settingsChanged(modelPath);
 }

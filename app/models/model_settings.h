@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ponder/sampler.h"
+#include "ponder/thinking.h"
 
 #include <QHash>
 #include <QObject>
@@ -27,12 +28,18 @@ struct ModelSettings {
     // Where the model runs: "cpu", or "vulkan#N" (Vulkan device N of ponder/devices.h). The CPU
     // by default until the Vulkan backend is fast (docs/architecture.md).
     QString device = QStringLiteral("cpu");
+    // Reasoning control (ponder/thinking.h): tokens of thought before the engine ends it and the
+    // model answers (-1: no budget, R1's own length), and whether a detected loop ends the thought
+    // (true) or only warns.
+    int thinkBudget = -1;
+    bool loopStop = false;
 
     static constexpr int kMinContext = 256;
 
     // The context to allocate for a model trained on `trainedContext` tokens (0 = unknown).
     int effectiveContext(qint64 trainedContext) const;
     ponder::SamplerParams samplerParams() const;
+    ponder::ThinkingOptions thinkingOptions() const;
     bool operator==(const ModelSettings&) const = default;
 };
 
@@ -58,8 +65,8 @@ public:
     int maxThreads() const;
 
     // Keeps values in range: temperature 0..2, top-p 0..1, top-k >= 0, min-p 0..1,
-    // context >= kMinContext, threads 1..maxThreads(); a device that is not "cpu" or "vulkan#N"
-    // becomes "cpu".
+    // context >= kMinContext, threads 1..maxThreads(), think budget -1..kMaxThinkingBudget; a device
+    // that is not "cpu" or "vulkan#N" becomes "cpu".
     ModelSettings clamped(ModelSettings s) const;
 
 signals:

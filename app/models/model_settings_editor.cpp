@@ -98,6 +98,14 @@ void ModelSettingsEditor::setDevice(const QString& v) {
     update([&](ModelSettings& s) { s.device = v; });
 }
 
+void ModelSettingsEditor::setThinkBudget(int v) {
+    update([&](ModelSettings& s) { s.thinkBudget = v; });
+}
+
+void ModelSettingsEditor::setLoopStop(bool v) {
+    update([&](ModelSettings& s) { s.loopStop = v; });
+}
+
 QVariantList ModelSettingsEditor::deviceChoices() {
     QVariantList out;
     for (const ponder::ComputeDevice& d : ponder::list_devices().devices) {

@@ -30,6 +30,9 @@ class ModelSettingsEditor : public QObject {
     Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY valuesChanged)  // "cpu", "vulkan#N"
     // Where a model can run: [{value: "cpu", text: "CPU"}, {value: "vulkan#0", text: "GPU 0: ..."}]
     Q_PROPERTY(QVariantList deviceChoices READ deviceChoices CONSTANT)
+    // Tokens of thought before Ponder ends it and the model answers; -1: no budget.
+    Q_PROPERTY(int thinkBudget READ thinkBudget WRITE setThinkBudget NOTIFY valuesChanged)
+    Q_PROPERTY(bool loopStop READ loopStop WRITE setLoopStop NOTIFY valuesChanged)  // a loop ends the thought
     Q_PROPERTY(bool isDefault READ isDefault NOTIFY valuesChanged)  // nothing customised
 public:
     explicit ModelSettingsEditor(QObject* parent = nullptr);
@@ -50,6 +53,8 @@ public:
     int maxThreads() const;
     QString device() const { return current().device; }
     static QVariantList deviceChoices();
+    int thinkBudget() const { return current().thinkBudget; }
+    bool loopStop() const { return current().loopStop; }
     bool isDefault() const;
 
     void setContextLength(int v);
@@ -60,6 +65,8 @@ public:
     void setSystemPrompt(const QString& v);
     void setThreads(int v);
     void setDevice(const QString& v);
+    void setThinkBudget(int v);
+    void setLoopStop(bool v);
     Q_INVOKABLE void resetToDefaults();
 
 signals:

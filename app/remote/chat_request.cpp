@@ -38,6 +38,8 @@ std::string build_chat_request(const ChatRequestSpec& spec) {
         }
     }
     if (s.max_tokens && *s.max_tokens > 0) body["max_tokens"] = *s.max_tokens;
+    if (s.thinking_budget && *s.thinking_budget >= 0 && preset && !preset->thinking_budget_field.empty())
+        body[preset->thinking_budget_field] = *s.thinking_budget;
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -20,6 +20,9 @@ struct RequestSampling {
     std::optional<int> top_k;
     std::optional<int> max_tokens;
     std::optional<uint64_t> seed;
+    // Tokens of thought before the server ends it; sent only to servers that take one
+    // (ProviderPreset::thinking_budget_field), others think as long as they like.
+    std::optional<int> thinking_budget;
 };
 
 struct ChatRequestSpec {

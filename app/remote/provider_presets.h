@@ -19,6 +19,10 @@ struct ProviderPreset {
     // Non-standard sampling fields (top_k, min_p) the server accepts; others get only OpenAI's.
     bool accepts_extended_sampling;
     std::string help;          // one line on how such a server is started or where keys come from
+    // The request field that caps the thought in tokens, or empty: vLLM's thinking_token_budget
+    // (vLLM with --reasoning-config); DeepSeek's API, SGLang's OpenAI endpoint, Ollama and LM
+    // Studio take none for R1 models (docs/reasoning-control.md).
+    std::string thinking_budget_field = {};
 };
 
 const std::vector<ProviderPreset>& provider_presets();

@@ -6,6 +6,7 @@
 #include "ponder/streaming_writer.h"
 
 #include <QAbstractItemModelTester>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -182,6 +183,81 @@ private slots:
         QCOMPARE(m_chat->messages()->data(m_chat->messages()->index(1), MessageListModel::StateRole).toString(),
                  QStringLiteral("cancelled"));
         QVERIFY(m_chat->canSend());
+    }
+
+    // "Answer now" from the GUI while the model thinks: the worker is held at its first piece of
+    // thought until the controller's answerNow() has run, so the thought ends on the next token.
+    void answerNowWhileThinkingGivesAStoredAnswer() {
+        m_chat->newConversation();
+        m_worker->setDeltaIntervalMs(0);
+        QSemaphore asked;
+        int tokensWhenAsked = -1;
+        auto c = connect(m_worker, &EngineWorker::progress, m_worker,
+                         [&](quint64, const GenerationStatsSnapshot& st) {
+                             if (tokensWhenAsked >= 0 || st.generatedTokens < 5) return;
+                             tokensWhenAsked = st.generatedTokens;
+                             QMetaObject::invokeMethod(m_chat.get(), [&] { m_chat->answerNow(); asked.release(); },
+                                                       Qt::QueuedConnection);
+                             asked.acquire();
+                         }, Qt::DirectConnection);
+        QSignalSpy forced(m_chat->messages(), &QAbstractItemModel::dataChanged);
+        Message answer = sendAndWait(QStringLiteral("What is 98765 - 12345?"));
+        disconnect(c);
+        m_worker->setDeltaIntervalMs(30);
+        QCOMPARE(answer.state, MessageState::Complete);
+        QVERIFY(!answer.content.empty());
+        std::vector<ForcedAction> actions;
+        QVERIFY2(forced_actions_from_json(answer.stats.forced_thinking, actions), answer.stats.forced_thinking.c_str());
+        QCOMPARE(actions.size(), size_t{1});
+        QCOMPARE(actions[0].kind, ForcedKind::AnswerNow);
+        QCOMPARE(actions[0].at_token, tokensWhenAsked);  // within one token
+        // On screen: the mark, and the answer after the thought.
+        const QModelIndex last = m_chat->messages()->index(1);
+        QCOMPARE(m_chat->messages()->data(last, MessageListModel::ThoughtMarkRole).toString(),
+                 QStringLiteral("Thought ended at %1 tokens: answer now").arg(tokensWhenAsked));
+        QVERIFY(!m_chat->messages()->data(last, MessageListModel::ThinkingRole).toBool());
+        QCOMPARE(row(1)->content, answer.content);
+        // answerNow() with nothing generating does nothing.
+        m_chat->answerNow();
+        QVERIFY(!m_chat->generating());
+    }
+
+    // The conversation's budget wins over the model's, is kept with the conversation, and a new
+    // chat follows the model again.
+    void thinkingBudgetPerConversation() {
+        GenerationSettings gs = m_chat->generationSettings();
+        gs.thinking.budget = 30;
+        m_chat->setGenerationSettings(gs);
+        m_chat->newConversation();
+        QCOMPARE(m_chat->conversationThinkBudget(), -2);
+        QCOMPARE(m_chat->effectiveThinkBudget(), 30);
+        Message byModel = sendAndWait(QStringLiteral("What is 4738 + 2956?"));
+        QVERIFY2(byModel.stats.forced_thinking.find("\"at\":30") != std::string::npos, byModel.stats.forced_thinking.c_str());
+
+        m_chat->setConversationThinkBudget(12);  // this conversation only, saved at once
+        QCOMPARE(m_chat->effectiveThinkBudget(), 12);
+        const qint64 conv = m_chat->conversationId();
+        Message byConversation = sendAndWait(QStringLiteral("What is 4738 + 2956?"));
+        QVERIFY2(byConversation.stats.forced_thinking.find("Thought cut at 12 tokens") != std::string::npos,
+                 byConversation.stats.forced_thinking.c_str());
+        m_chat->newConversation();
+        QCOMPARE(m_chat->conversationThinkBudget(), -2);
+        m_chat->openConversation(conv);
+        QCOMPARE(m_chat->conversationThinkBudget(), 12);
+        m_chat->setConversationThinkBudget(-1);  // no limit, even though the model has one
+        Message unlimited = sendAndWait(QStringLiteral("What is 12 + 7?"));
+        QCOMPARE(unlimited.stats.forced_thinking, std::string());
+        QVERIFY(unlimited.content.find("\\boxed{19}") != std::string::npos);
+
+        // A new chat where the budget is picked before the first message keeps it.
+        m_chat->newConversation();
+        m_chat->setConversationThinkBudget(0);
+        Message none = sendAndWait(QStringLiteral("What is 12 + 7?"));
+        QVERIFY2(none.stats.forced_thinking.find("Thought cut at 0 tokens") != std::string::npos, none.stats.forced_thinking.c_str());
+        QCOMPARE(m_chat->conversationThinkBudget(), 0);
+        gs.thinking.budget = -1;
+        m_chat->setGenerationSettings(gs);
+        m_chat->setConversationThinkBudget(-2);
     }
 
     void stopBeforeTheWorkerStarts() {

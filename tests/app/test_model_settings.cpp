@@ -72,11 +72,15 @@ private slots:
             s.systemPrompt = "Be brief.";
             s.threads = 100000;        // at most what the machine has
             s.device = "vulkan#1";
+            s.thinkBudget = 2048;
+            s.loopStop = true;
             store.setSettings("/m/a.gguf", s);
             QCOMPARE(changed.count(), 1);
             QCOMPARE(changed[0][0].toString(), QStringLiteral("/m/a.gguf"));
             s.device = "tpu#0";        // not a device Ponder knows: the CPU
             store.setSettings("/m/c.gguf", s);
+            s.thinkBudget = -40;       // below "no budget": no budget
+            store.setSettings("/m/d.gguf", s);
         }
         QSettings settings(file, QSettings::IniFormat);
         ModelSettingsStore store(&settings, 4);
@@ -88,6 +92,13 @@ private slots:
         QVERIFY(a.threads >= 1 && a.threads <= store.maxThreads());
         QCOMPARE(a.device, QStringLiteral("vulkan#1"));
         QCOMPARE(store.settings("/m/c.gguf").device, QStringLiteral("cpu"));
+        QCOMPARE(a.thinkBudget, 2048);
+        QVERIFY(a.loopStop);
+        QCOMPARE(a.thinkingOptions().budget, 2048);
+        QCOMPARE(a.thinkingOptions().loop, ponder::LoopPolicy::Stop);
+        QCOMPARE(store.settings("/m/d.gguf").thinkBudget, -1);
+        QCOMPARE(store.defaults().thinkBudget, -1);  // R1 thinks as long as it likes unless asked
+        QCOMPARE(store.defaults().thinkingOptions().loop, ponder::LoopPolicy::Warn);
         QCOMPARE(store.settings("/m/b.gguf"), store.defaults());  // another model is untouched
         store.reset("/m/a.gguf");
         QCOMPARE(store.settings("/m/a.gguf"), store.defaults());

@@ -90,7 +90,7 @@ class TestScreenshots : public QObject {
         QVERIFY2(db, error.c_str());
         ConversationStore store(*db);
         auto answer = [&](qint64 conversation, qint64 question, const char* reasoning, const char* content,
-                          MessageState state, qint64 reasoningMs) {
+                          MessageState state, qint64 reasoningMs, const char* forced = "") {
             const qint64 id = store.begin_assistant_message(conversation, question, "ponder-demo.gguf", error);
             StreamingWriter writer(*db, id);
             writer.add_reasoning(reasoning);
@@ -101,6 +101,7 @@ class TestScreenshots : public QObject {
             stats.prompt_tokens = 21;
             stats.prompt_tokens_per_s = 2100;
             stats.reasoning_ms = reasoningMs;
+            stats.forced_thinking = forced;
             writer.finish(state, stats, "", error);
         };
         qint64 c = store.create_conversation("Adding 47 and 385, with working shown", {}, error);
@@ -111,10 +112,30 @@ class TestScreenshots : public QObject {
         c = store.create_conversation("A question stopped while the model was still thinking about it", {}, error);
         q = store.append_user_message(c, "How many r's are in strawberry?", error);
         answer(c, q, "s-t-r-a-w-b-e-r-r-y: the r's are at positions 3, 8 and 9", "", MessageState::Cancelled, 4100);
+        // Reasoning control: a thought the budget cut, and one that went in circles until it ended.
+        c = store.create_conversation("Thought cut by the thinking budget", {}, error);
+        q = store.append_user_message(c, "What is 4738 + 2956?", error);
+        answer(c, q, "Compute 4738 + 2956.\nOnes: 8 + 6 + 0 = 14, write 4, carry 1\nTens: 3 + 5 + 1 = 9, write 9, carry 0\n",
+               "4738 + 2956 = \\boxed{7694}", MessageState::Complete, 900,
+               R"js([{"kind":"budget","at":64,"description":"Thought cut at 64 tokens (the thinking budget)"}])js");
+        c = store.create_conversation("A thought that went in circles", {}, error);
+        q = store.append_user_message(c, "How many b's are in qbjwb?", error);
+        answer(c, q, "Count the letter b in qbjwb.\nq b no 0\nb b yes 1\nbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n",
+               "There are \\boxed{2} b's in qbjwb.", MessageState::Complete, 2100,
+               R"js([{"kind":"loop","at":170,"span":32,"first_at":74,"description":"Loop detected at 170 tokens: the same 32 tokens over and over"},)js"
+               R"js({"kind":"loop_end","at":170,"description":"Thought ended at 170 tokens: it was going in circles"}])js");
         c = store.create_conversation("Pinned: the demo model's favourite questions", {}, error);
         q = store.append_user_message(c, "Hi", error);
         answer(c, q, "A greeting.", "Hello! Ask me to **add**, subtract or count letters.", MessageState::Complete, 40);
         QVERIFY(store.set_pinned(c, true, error));
+    }
+
+    // Opens the conversation whose title starts with `prefix`.
+    void openTitled(const char* prefix) {
+        ConversationListModel* list = m_root->conversations();
+        for (int i = 0; i < list->rowCount(); ++i)
+            if (list->data(list->index(i), ConversationListModel::TitleRole).toString().startsWith(QLatin1String(prefix)))
+                m_root->chat()->openConversation(list->data(list->index(i), ConversationListModel::ConversationIdRole).toLongLong());
     }
 
     QQuickItem* findItem(const char* name) { return m_window->findChild<QQuickItem*>(QString::fromLatin1(name)); }
@@ -229,6 +250,16 @@ class TestScreenshots : public QObject {
                       for (int i = 0; i < list->rowCount(); ++i)
                           if (list->data(list->index(i), ConversationListModel::TitleRole).toString().startsWith("A question stopped"))
                               m_root->chat()->openConversation(list->data(list->index(i), ConversationListModel::ConversationIdRole).toLongLong());
+                      return nullptr;
+                  }, {}};
+        v << View{QStringLiteral("chat-thought-cut"), [this] {
+                      openTitled("Thought cut by");
+                      QTest::qWait(100);
+                      m_root->chat()->toggleReasoning(m_root->chat()->messages()->message(1)->id);
+                      return nullptr;
+                  }, {}};
+        v << View{QStringLiteral("chat-loop-warning"), [this] {
+                      openTitled("A thought that went in circles");
                       return nullptr;
                   }, {}};
         v << View{QStringLiteral("chat-undo-bar"), [this] {
@@ -380,7 +411,7 @@ private slots:
             shots++;
             if (QTest::currentTestFailed()) return;
         }
-        QCOMPARE(shots, 21);
+        QCOMPARE(shots, 23);
         for (const QString& p : m_problems) qWarning("%s", qPrintable(p));  // all of them (QVERIFY2 truncates)
         QVERIFY2(m_problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(m_problems.size())));
     }

@@ -199,6 +199,27 @@ TEST(ChatRequest, ReasonerGetsNoSamplingAndHistoryHasNoReasoning) {
     EXPECT_EQ(j["top_k"], 40);  // vLLM and SGLang accept it
 }
 
+TEST(ChatRequest, ThinkingBudgetGoesOnlyToServersThatTakeOne) {
+    ChatRequestSpec spec;
+    spec.model = "deepseek-ai/DeepSeek-R1";
+    spec.messages = {{"user", "a"}};
+    spec.sampling.thinking_budget = 512;
+    spec.preset_id = "vllm";
+    auto j = nlohmann::json::parse(build_chat_request(spec));
+    EXPECT_EQ(j["thinking_token_budget"], 512);
+    spec.sampling.thinking_budget = 0;  // no thought at all is a budget too
+    EXPECT_EQ(nlohmann::json::parse(build_chat_request(spec))["thinking_token_budget"], 0);
+    for (const char* other : {"deepseek", "sglang", "ollama", "lmstudio", "custom"}) {
+        spec.preset_id = other;
+        j = nlohmann::json::parse(build_chat_request(spec));
+        EXPECT_FALSE(j.contains("thinking_token_budget")) << other;
+        EXPECT_FALSE(j.contains("thinking_budget")) << other;
+    }
+    spec.preset_id = "vllm";
+    spec.sampling.thinking_budget.reset();
+    EXPECT_FALSE(nlohmann::json::parse(build_chat_request(spec)).contains("thinking_token_budget"));
+}
+
 TEST(ChatRequest, FailedAnswersAndRepeatedRolesAreMerged) {
     ChatRequestSpec spec;
     spec.preset_id = "custom";

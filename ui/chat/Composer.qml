@@ -8,7 +8,8 @@ import Ponder.Core
 // sends and Shift+Enter starts a new line (or Ctrl+Enter sends, per Settings); Tab moves on
 // (Ctrl+Tab types a tab); while the model writes the button is Stop (Esc works too). It grows
 // with the text up to eight whole lines, then scrolls inside its frame. When sending is not
-// possible, the reason is shown instead of a dead button.
+// possible, the reason is shown instead of a dead button. Under it, the conversation's thinking
+// budget.
 Item {
     id: composer
 
@@ -135,6 +136,11 @@ Item {
                     color: sendButton.enabled ? (sendButton.down ? Qt.darker(Theme.accent, 1.2) : Theme.accent) : Theme.hover
                 }
             }
+        }
+        ThinkingBudgetPicker {
+            objectName: "thinkingBudgetPicker"
+            chat: composer.chat
+            Layout.leftMargin: 4
         }
     }
 

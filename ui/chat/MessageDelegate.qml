@@ -30,6 +30,8 @@ Item {
     required property string statsText
     required property string boxedAnswer
     required property bool streaming
+    required property string thoughtMark
+    required property string loopWarning
 
     required property ChatController chat
     property bool sendWithCtrlEnter: false
@@ -133,7 +135,12 @@ Item {
             startedAt: root.thinkingStartedAt
             expanded: root.reasoningExpanded
             tabbable: root.tabbable
+            mark: root.thoughtMark
+            loopWarning: root.loopWarning
+            canAnswerNow: root.thinking && root.streaming
+            answerNowAnswers: root.chat.answerNowAnswers
             onToggleRequested: root.chat.toggleReasoning(root.messageId)
+            onAnswerNowRequested: root.chat.answerNow()
         }
         Repeater {
             model: root.isUser ? [] : root.answerBlocks

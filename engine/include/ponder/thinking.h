@@ -24,6 +24,7 @@ namespace ponder {
 
 enum class LoopPolicy { Off, Warn, Stop };
 
+inline constexpr int kMaxThinkingBudget = 1 << 20;  // tokens; settings and requests are clamped to it
 inline constexpr const char* kSuggestedClosing = "Time is up, so I will answer with what I have worked out so far.";
 
 struct ThinkingOptions {

@@ -47,6 +47,8 @@ Item {
                 statsText: "42 tokens · 10.0 tokens/s",
                 boxedAnswer: "432",
                 streaming: false,
+                thoughtMark: "",
+                loopWarning: "",
                 chat: testChat,
             }
             for (const key in overrides)

@@ -32,10 +32,15 @@ Item {
             id: toggleSpy
             signalName: "toggleRequested"
         }
+        SignalSpy {
+            id: answerNowSpy
+            signalName: "answerNowRequested"
+        }
 
         function init() {
             failOnWarning(/.?/)
             toggleSpy.clear()
+            answerNowSpy.clear()
         }
 
         function createPanel(properties) {
@@ -118,6 +123,51 @@ Item {
             panel.label = "Thought for 5.2 seconds"
             panel.thinking = false
             compare(header(panel).text, "Thought for 5.2 seconds")
+        }
+
+        function shown(item) { return item && item.visible && item.width > 0 && item.height > 0 }
+
+        // "Answer now" is offered while this answer thinks, by mouse and keyboard, and not after.
+        function test_answerNowWhileThinking() {
+            const panel = createPanel({canAnswerNow: true})
+            answerNowSpy.target = panel
+            const button = findChild(panel, "answerNowButton")
+            verify(shown(button))
+            compare(button.text, "Answer now")
+            mouseClick(button)
+            compare(answerNowSpy.count, 1)
+            button.forceActiveFocus(Qt.TabFocusReason)
+            keyClick(Qt.Key_Space)
+            compare(answerNowSpy.count, 2)
+            panel.canAnswerNow = false
+            verify(!shown(button))
+            // Against a server the button says what it can do: stop, not answer.
+            const remote = createPanel({canAnswerNow: true, answerNowAnswers: false})
+            compare(findChild(remote, "answerNowButton").text, "Stop thinking")
+        }
+
+        // Where Ponder ended the thought is marked, in an open panel and a closed one.
+        function test_markShowsOpenOrClosed() {
+            const mark = "Thought cut at 2,048 tokens (the thinking budget)"
+            const panel = createPanel({thinking: false, expanded: false, mark: mark})
+            const label = findChild(panel, "thoughtMark")
+            verify(shown(label))
+            compare(label.text, mark)
+            panel.expanded = true
+            verify(shown(label))
+            verify(label.y > body(panel).y, "the mark comes after the reasoning")
+            verify(!shown(findChild(createPanel({thinking: false}), "thoughtMark")))
+        }
+
+        function test_loopWarning() {
+            const warning = "Loop detected at 1,234 tokens: the same 40 tokens over and over"
+            const panel = createPanel({loopWarning: warning, canAnswerNow: true})
+            const box = findChild(panel, "loopWarning")
+            verify(shown(box))
+            verify(!panel.expanded, "shown with the panel closed")
+            panel.canAnswerNow = false
+            verify(shown(box))
+            verify(!shown(findChild(createPanel({}), "loopWarning")))
         }
     }
 }
