@@ -108,7 +108,19 @@ ApplicationWindow {
         }
     }
 
-    SettingsDialog { id: settingsDialog; settings: window.settings }
+    SettingsDialog {
+        id: settingsDialog
+        settings: window.settings
+        onThinkingCurveRequested: curvePicker.open()
+    }
+    FilePicker {
+        id: curvePicker
+        objectName: "thinkingCurvePicker"
+        title: qsTr("Open an eval result")
+        nameFilters: [qsTr("Eval results (*.json)")]
+        onChosen: urls => curveDialog.show(urls[0])
+    }
+    ThinkingCurveDialog { id: curveDialog }
     HelpSheet { id: helpSheet }
 
     FilePicker {

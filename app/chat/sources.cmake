@@ -15,4 +15,5 @@ target_sources(ponder_app_core PRIVATE
   chat/code_highlighter.cpp chat/code_highlighter.h
   chat/key_routing.cpp chat/key_routing.h
   chat/think_budget.cpp chat/think_budget.h
+  chat/thinking_curve.cpp chat/thinking_curve.h
 )

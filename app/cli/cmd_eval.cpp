@@ -201,13 +201,16 @@ SuiteRun run_suite(const std::vector<Problem>& suite, const AnswerFn& answer, in
 }
 
 // A server's answer to one problem, with retries for transient failures.
-AnswerFn remote_answer(RemoteClient& client, const SamplerParams& sp, int max_tokens, bool quiet) {
+AnswerFn remote_answer(RemoteClient& client, const SamplerParams& sp, int max_tokens, const ThinkingOptions& thinking,
+                       bool quiet) {
     remote::RequestSampling rs;
     rs.temperature = sp.temperature;
     rs.top_p = sp.top_p;
     if (max_tokens > 0) rs.max_tokens = max_tokens;
-    return [&client, rs, quiet](const std::string& prompt, uint64_t seed) mutable {
+    return [&client, rs, &thinking, quiet](const std::string& prompt, uint64_t seed) mutable {
         rs.seed = seed;
+        if (thinking.budget >= 0) rs.thinking_budget = thinking.budget;  // servers that take one (check_remote_thinking)
+        else rs.thinking_budget.reset();
         RemoteResult r;
         // One flaky answer must not throw away hours of results: transient failures are tried
         // twice more, then recorded as a wrong sample and the evaluation goes on.
@@ -306,10 +309,10 @@ int cmd_eval(const std::vector<std::string>& argv) {
     Loaded l;
     std::unique_ptr<RemoteClient> client;
     if (is_remote(args)) {
-        if (!budgets.empty() || args.has("think-budget") || args.has("think-min"))
-            throw UsageError("thinking budgets are for local models; a server decides how long its model thinks");
         client = std::make_unique<RemoteClient>(args);
-        answer = remote_answer(*client, sp, max_tokens, quiet);
+        check_remote_thinking(args, client->provider());
+        if (!budgets.empty()) check_remote_thinking_budget(client->provider());
+        answer = remote_answer(*client, sp, max_tokens, thinking, quiet);
     } else {
         l = load_model_and_session(args, quiet);
         answer = [&l, &sp, &thinking, max_tokens](const std::string& prompt_text, uint64_t seed) {
@@ -338,7 +341,7 @@ int cmd_eval(const std::vector<std::string>& argv) {
         std::vector<CurvePoint> curve;
         for (int budget : budgets) {
             thinking.budget = budget;
-            const std::string label = "budget " + budget_name(budget) + " ";
+            const std::string label = "budget " + eval::budget_name(budget) + " ";
             SuiteRun run = run_suite(suite, answer, samples, base_seed, quiet, label);
             curve.push_back({budget, run.total.majority / run.total.problems, run.total.pass1 / run.total.problems,
                              run.mean_reasoning_tokens(), run.mean_answer_tokens(), run.thoughts_ended, run.loops});
@@ -349,7 +352,8 @@ int cmd_eval(const std::vector<std::string>& argv) {
             j["n"] = suite.size();
             j["samples"] = samples;
             j["temperature"] = sp.temperature;
-            j["curve"] = curve_json(curve);
+            j["suite"] = args.require("suite");
+            j["curve"] = eval::curve_json(curve);
             std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
             print_curve(curve);

@@ -151,11 +151,14 @@ void check_remote_thinking(const Args& args, const std::string& preset_id) {
     for (const char* local : {"think-min", "max-waits", "think-closing", "wait-text", "max-answer-tokens", "loop-stop", "no-loop-check"})
         if (args.has(local))
             throw UsageError(std::string("--") + local + " steers Ponder's own engine; a server decides how its model thinks");
-    if (!args.has("think-budget")) return;
+    if (args.has("think-budget")) check_remote_thinking_budget(preset_id);
+}
+
+void check_remote_thinking_budget(const std::string& preset_id) {
     const remote::ProviderPreset* preset = remote::find_preset(preset_id);
     if (!preset || preset->thinking_budget_field.empty())
-        throw UsageError("--think-budget: " + (preset ? preset->name : preset_id) +
-                         " takes no thinking budget for R1 models (vLLM does: --provider vllm)");
+        throw UsageError("a thinking budget: " + (preset ? preset->name : preset_id) +
+                         " takes none for R1 models (vLLM does: --provider vllm)");
 }
 
 std::string remote_sampling_json(const remote::RequestSampling& s) {

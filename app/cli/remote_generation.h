@@ -62,6 +62,7 @@ remote::RequestSampling remote_sampling_from_args(const Args& args);
 // Reasoning control against a server: only --think-budget, and only where the server takes one
 // (vLLM); the engine-side flags (--think-min, --loop-stop, ...) are refused with the reason.
 void check_remote_thinking(const Args& args, const std::string& preset_id);
+void check_remote_thinking_budget(const std::string& preset_id);  // UsageError unless the server takes one
 
 // The sampling a conversation records ({"temperature":..} with only what was sent).
 std::string remote_sampling_json(const remote::RequestSampling& s);

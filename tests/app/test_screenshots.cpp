@@ -25,6 +25,7 @@
 
 #include <QAccessible>
 #include <QDir>
+#include <QFile>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
@@ -136,6 +137,20 @@ class TestScreenshots : public QObject {
         for (int i = 0; i < list->rowCount(); ++i)
             if (list->data(list->index(i), ConversationListModel::TitleRole).toString().startsWith(QLatin1String(prefix)))
                 m_root->chat()->openConversation(list->data(list->index(i), ConversationListModel::ConversationIdRole).toLongLong());
+    }
+
+    // An eval result with a thinking curve, as ponder-cli eval --think-budgets --json writes it.
+    QString curveFile() {
+        const QString path = QDir(m_profile.path()).filePath(QStringLiteral("curve.json"));
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly))
+            f.write(R"js({"n":1000,"samples":1,"temperature":0,"suite":"resources/eval/demo-suite.jsonl","curve":[)js"
+                    R"js({"think_budget":0,"accuracy":0.142,"pass_at_1":0.142,"mean_reasoning_tokens":0.0},)js"
+                    R"js({"think_budget":64,"accuracy":0.176,"pass_at_1":0.176,"mean_reasoning_tokens":64.1},)js"
+                    R"js({"think_budget":128,"accuracy":0.485,"pass_at_1":0.485,"mean_reasoning_tokens":112.1},)js"
+                    R"js({"think_budget":192,"accuracy":0.776,"pass_at_1":0.776,"mean_reasoning_tokens":136.5},)js"
+                    R"js({"think_budget":"unlimited","accuracy":0.972,"pass_at_1":0.972,"mean_reasoning_tokens":158.1}]})js");
+        return path;
     }
 
     QQuickItem* findItem(const char* name) { return m_window->findChild<QQuickItem*>(QString::fromLatin1(name)); }
@@ -291,6 +306,15 @@ class TestScreenshots : public QObject {
                   }, [this] { closePopup(findObject("deleteDialog")); }};
         v << View{QStringLiteral("settings"), [this] { return openPopup(findObject("settingsDialog")); },
                   [this] { closePopup(findObject("settingsDialog")); }};
+        v << View{QStringLiteral("thinking-curve"), [this] {
+                      QObject* dialog = findObject("thinkingCurveDialog");
+                      QMetaObject::invokeMethod(dialog, "show", Q_ARG(QVariant, QUrl::fromLocalFile(curveFile())));
+                      QObject* shown = opened(dialog);
+                      auto* image = m_window->findChild<QQuickItem*>(QStringLiteral("thinkingCurveImage"));
+                      // Image.Ready: the plot was drawn and its SVG read back.
+                      [&] { QVERIFY(image && QTest::qWaitFor([&] { return image->property("status").toInt() == 1; }, 3000)); }();
+                      return shown;
+                  }, [this] { closePopup(findObject("thinkingCurveDialog")); }};
         v << View{QStringLiteral("help"), [this] { return openPopup(findObject("helpSheet")); },
                   [this] { closePopup(findObject("helpSheet")); }};
         v << View{QStringLiteral("models"), [this] { setPage("models"); return nullptr; }, {}};
@@ -411,7 +435,7 @@ private slots:
             shots++;
             if (QTest::currentTestFailed()) return;
         }
-        QCOMPARE(shots, 23);
+        QCOMPARE(shots, 24);
         for (const QString& p : m_problems) qWarning("%s", qPrintable(p));  // all of them (QVERIFY2 truncates)
         QVERIFY2(m_problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(m_problems.size())));
     }

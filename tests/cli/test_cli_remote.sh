@@ -56,6 +56,12 @@ check "api-key-env" 0 '"answer":"The answer is' - 0 -- \
 check "inline think" 0 '"reasoning":"Let me add 2 and 3\.\\n","answer":"The answer is' - 0 -- \
     "$cli" run --base-url "$base" --model inline-think --prompt hi --json --quiet
 check "keep-alives" 0 '"answer":"The answer is' - 0 -- "$cli" run --base-url "$base" --model keepalive --prompt hi --json --quiet
+# Reasoning control against servers: a budget only where the server takes one, engine flags never.
+check "budget to deepseek" 2 - 'DeepSeek takes none for R1 models' 1 -- \
+    "$cli" run --provider deepseek --base-url "$base" --prompt hi --think-budget 64
+check "think-min to a server" 2 - 'steers Ponder.s own engine' 1 -- "$cli" run --base-url "$base" --model m --prompt hi --think-min 5
+check "budget to vllm" 0 '"answer":"The answer is' - 0 -- \
+    "$cli" run --provider vllm --base-url "$base" --model inline-think --prompt hi --think-budget 64 --json --quiet
 
 # Errors: exit 1 and one line on stderr (the partial answer is still in --json's output).
 check "401" 1 - 'refused the API key \(HTTP 401\).*no such API key' 1 -- \

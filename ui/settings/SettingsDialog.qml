@@ -12,6 +12,7 @@ PonderDialog {
     objectName: "settingsDialog"
 
     required property AppSettings settings
+    signal thinkingCurveRequested()  // the window opens the file picker and the curve
 
     title: qsTr("Settings")
     width: Math.min(560, parent ? parent.width - 48 : 560)
@@ -88,6 +89,24 @@ PonderDialog {
             Accessible.name: qsTr("What the Tab key does in the message box")
         }
 
+        Label { text: qsTr("Thinking curve"); color: Theme.text }
+        OutlineButton {
+            objectName: "openThinkingCurve"
+            text: qsTr("Open an eval result…")
+            onClicked: {
+                dialog.close()
+                dialog.thinkingCurveRequested()
+            }
+            Accessible.name: qsTr("Open the thinking curve of an eval run")
+        }
+        Item { width: 1; height: 1 }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            color: Theme.mutedText
+            text: qsTr("Accuracy against thinking, from ponder-cli eval --think-budgets 0,256,1024,unlimited --json > result.json")
+        }
+
         Label { text: qsTr("Data folder"); color: Theme.text }
         TextField {
             Layout.fillWidth: true
@@ -104,4 +123,5 @@ PonderDialog {
             text: qsTr("Conversations, downloaded models and settings live here. Start Ponder with --data-dir FOLDER to use another one.")
         }
     }
+
 }
