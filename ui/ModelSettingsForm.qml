@@ -113,6 +113,8 @@ GridLayout {
                 return items
             }
             currentIndex: indexOfValue(editor.thinkBudget)
+            // A new list (another budget chosen) resets the index: bind it again once it is in.
+            onModelChanged: Qt.callLater(() => currentIndex = Qt.binding(() => indexOfValue(editor.thinkBudget)))
             onActivated: {
                 if (currentValue === -3) {
                     customBudget.visible = true

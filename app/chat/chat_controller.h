@@ -66,7 +66,7 @@ class ChatController : public QObject {
     Q_PROPERTY(int effectiveThinkBudget READ effectiveThinkBudget NOTIFY thinkingChanged)
     // "Answer now" works against this source: the local engine ends the thought and answers; a
     // server can only be stopped (thinkingControlNote says so).
-    Q_PROPERTY(bool answerNowAnswers READ answerNowAnswers NOTIFY modelChanged)
+    Q_PROPERTY(bool answerNowAnswers READ answerNowAnswers NOTIFY stateChanged)
 
 public:
     // `store` works on `db` (the GUI thread's connection); exports read through `db` too.
@@ -106,7 +106,8 @@ public:
     void setConversationThinkBudget(int budget);
     int modelThinkBudget() const { return m_settings.thinking.budget; }
     int effectiveThinkBudget() const { return m_conversationThinkBudget >= -1 ? m_conversationThinkBudget : modelThinkBudget(); }
-    bool answerNowAnswers() const { return !m_remote.has_value(); }
+    // The answer being generated decides (the source may change under it), else the next one's.
+    bool answerNowAnswers() const { return generating() ? !m_requestRemote : !m_remote.has_value(); }
     const GenerationSettings& generationSettings() const { return m_settings; }
     void setThinkingPanelMode(const QString& mode) { m_messages.setThinkingPanelMode(mode); }
     void setDarkTheme(bool dark) { m_messages.setDarkTheme(dark); }

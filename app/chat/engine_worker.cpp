@@ -41,6 +41,7 @@ void EngineWorker::requestStop(quint64 id) {
 }
 
 void EngineWorker::requestAnswerNow(quint64 id) {
+    m_answerNowId.store(id);  // a click just before the worker starts the request is kept
     if (id != 0 && m_running.load() == id) m_answerNow.store(true);
 }
 
@@ -165,6 +166,7 @@ void EngineWorker::generate(GenerationRequest request) {
     go.cancel = &m_cancel;
     m_running.store(request.id);
     if (request.id <= m_stopBelow.load()) m_cancel.store(true);  // stop arrived while we set up
+    if (m_answerNowId.load() == request.id) m_answerNow.store(true);
     GenerateResult r = m_session->generate(prompt, go, onEvent);
     m_running.store(0);
     flush();

@@ -94,6 +94,7 @@ private:
     std::atomic<quint64> m_stopBelow{0};   // requests with id <= this are cancelled before starting
     std::atomic<bool> m_cancel{false};     // the running request's cancel flag (GenerateOptions::cancel)
     std::atomic<bool> m_answerNow{false};  // the running request's answer-now flag (ThinkingOptions::answer_now)
+    std::atomic<quint64> m_answerNowId{0}; // the last request asked to answer now (it may not run yet)
     int m_contextLength = 0;
     std::atomic<int> m_deltaIntervalMs{30};
 };

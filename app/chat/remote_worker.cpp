@@ -3,7 +3,6 @@
 #include "ponder/streaming_writer.h"
 
 #include <QElapsedTimer>
-#include <nlohmann/json.hpp>
 #include <QTimer>
 
 namespace ponder::app {
@@ -60,13 +59,10 @@ void RemoteWorker::answerNow(quint64 id) {
     const std::shared_ptr<Request> state = m_requests.value(id);
     RemoteChat* chat = m_running.value(id);
     if (!state || !chat || state->answerStarted) return;
-    // Never a fake answer: the thought is stopped and the record says no answer came.
-    nlohmann::ordered_json forced = nlohmann::ordered_json::array();
-    forced.push_back({{"kind", "answer_now"},
-                      {"at", state->chunks},
-                      {"description", tr("Stopped while thinking: this server cannot be asked to answer early, so no "
-                                         "answer was produced").toStdString()}});
-    state->snap.forcedThinking = QString::fromStdString(forced.dump());
+    // Never a fake answer: the thought is stopped and the record says no answer came. `at`
+    // counts the pieces received (the server's token count comes only at the end, if at all).
+    const std::string forced = forced_actions_to_json({ForcedAction{ForcedKind::Stopped, state->chunks, 0, 0}});
+    state->snap.forcedThinking = QString::fromStdString(forced);
     emit thinkingForced(id, state->snap.forcedThinking);
     chat->cancel();
 }

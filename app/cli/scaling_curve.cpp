@@ -8,7 +8,7 @@
 
 namespace ponder::cli {
 
-std::vector<int> parse_budget_list(const std::string& text) {
+std::vector<int> parse_budget_list(const std::string& text, const std::string& option) {
     std::vector<int> out;
     std::stringstream in(text);
     std::string item;
@@ -24,10 +24,10 @@ std::vector<int> parse_budget_list(const std::string& text) {
         } catch (const std::exception&) {
         }
         if (used != item.size() || v < 0 || v > 1'000'000)
-            throw UsageError("--think-budgets takes token counts and 'unlimited', comma-separated; got '" + item + "'");
+            throw UsageError(option + " takes token counts and 'unlimited', comma-separated; got '" + item + "'");
         out.push_back(static_cast<int>(v));
     }
-    if (out.empty()) throw UsageError("--think-budgets needs at least one budget");
+    if (out.empty()) throw UsageError(option + " needs at least one budget");
     return out;
 }
 

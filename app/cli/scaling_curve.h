@@ -11,8 +11,8 @@ namespace ponder::cli {
 
 using eval::CurvePoint;
 
-// "0,64,128,unlimited" -> {0, 64, 128, -1}; throws UsageError on anything else.
-std::vector<int> parse_budget_list(const std::string& text);
+// "0,64,128,unlimited" -> {0, 64, 128, -1}; throws UsageError naming `option` on anything else.
+std::vector<int> parse_budget_list(const std::string& text, const std::string& option = "--think-budgets");
 void print_curve(const std::vector<CurvePoint>& curve);
 // Throws UsageError unless `path` names an SVG file.
 void check_plot_path(const std::string& path);

@@ -45,9 +45,14 @@ bool curve_from_json(const nlohmann::json& list, std::vector<CurvePoint>& out, s
             error = "think_budget must be a token count or \"unlimited\"";
             return false;
         }
-        p.pass_at_1 = std::clamp(o["pass_at_1"].get<double>(), 0.0, 1.0);
+        const double pass = o["pass_at_1"].get<double>(), tokens = o["mean_reasoning_tokens"].get<double>();
+        if (!std::isfinite(pass) || !std::isfinite(tokens) || tokens > 1e9) {
+            error = "a curve point has an impossible value";
+            return false;
+        }
+        p.pass_at_1 = std::clamp(pass, 0.0, 1.0);
         p.accuracy = o.contains("accuracy") && o["accuracy"].is_number() ? o["accuracy"].get<double>() : p.pass_at_1;
-        p.mean_reasoning_tokens = std::max(0.0, o["mean_reasoning_tokens"].get<double>());
+        p.mean_reasoning_tokens = std::max(0.0, tokens);
         if (o.contains("mean_answer_tokens") && o["mean_answer_tokens"].is_number())
             p.mean_answer_tokens = o["mean_answer_tokens"].get<double>();
         if (o.contains("thoughts_ended") && o["thoughts_ended"].is_number_integer()) p.thoughts_ended = o["thoughts_ended"].get<long long>();
@@ -120,7 +125,8 @@ std::string curve_svg(const std::vector<CurvePoint>& curve, const std::string& t
         o << "<text x=\"" << left - 10 << "\" y=\"" << y + 4 << "\" font-size=\"12\" fill=\"#59636e\" text-anchor=\"end\">"
           << pct << " %</text>\n";
     }
-    for (double v = 0; v <= x_max + step / 2; v += step) {
+    for (int tick = 0; tick <= 20 && tick * step <= x_max + step / 2; tick++) {
+        const double v = tick * step;
         const double x = X(v);
         o << "<line x1=\"" << x << "\" y1=\"" << top << "\" x2=\"" << x << "\" y2=\"" << top + ph
           << "\" stroke=\"#f0f1f3\"/>\n";

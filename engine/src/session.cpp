@@ -246,6 +246,13 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     };
     auto ends_in_space = [&] { return r.reasoning.empty() || std::isspace(static_cast<unsigned char>(r.reasoning.back())); };
     auto ends_line = [&] { return r.reasoning.empty() || r.reasoning.back() == '\n'; };
+    // The engine ends a thought between whole characters and outside a tag that may be arriving,
+    // so its newline never splits a character; a few tokens at most (then it ends anyway).
+    int held_back = 0;
+    auto may_end_now = [&] {
+        if (!utf8.has_pending() && !split.holding()) return true;
+        return ++held_back > 4;
+    };
     const auto tg0 = Clock::now();
     StopReason reason = StopReason::Length;
     for (int i = 0; opt.n_predict < 0 || i < opt.n_predict; i++) {
@@ -253,7 +260,7 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
             reason = StopReason::Cancelled;
             break;
         }
-        report(steer.maybe_end_thought(split.in_reasoning(), ends_line()));
+        if (may_end_now()) report(steer.maybe_end_thought(split.in_reasoning(), ends_line()));
         bool sampled = !steer.has_forced();
         int32_t next = sampled ? sampler.sample(s.logits.data(), static_cast<int32_t>(s.logits.size()), history)
                                : steer.pop_forced();

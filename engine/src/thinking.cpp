@@ -14,7 +14,7 @@ struct KindName {
 constexpr KindName kKindNames[] = {
     {ForcedKind::BudgetEnd, "budget"},   {ForcedKind::AnswerNow, "answer_now"},
     {ForcedKind::LoopEnd, "loop_end"},   {ForcedKind::Wait, "wait"},
-    {ForcedKind::LoopDetected, "loop"},
+    {ForcedKind::LoopDetected, "loop"},   {ForcedKind::Stopped, "stopped"},
 };
 
 // 1234567 -> "1,234,567": what a person reads in the thinking panel.
@@ -50,6 +50,8 @@ std::string describe(const ForcedAction& a) {
     case ForcedKind::AnswerNow: return "Thought ended at " + at + ": answer now";
     case ForcedKind::LoopEnd: return "Thought ended at " + at + ": it was going in circles";
     case ForcedKind::Wait: return "Thought extended at " + at + " (\"Wait\": the minimum was not reached)";
+    case ForcedKind::Stopped:
+        return "Stopped while thinking: this server cannot be asked to answer early, so no answer was produced";
     case ForcedKind::LoopDetected:
         return "Loop detected at " + at + ": the same " + grouped(a.span) + " tokens over and over";
     }
@@ -93,7 +95,9 @@ constexpr uint64_t kBase = 1000003;  // odd; arithmetic mod 2^64
 uint64_t token_value(int32_t t) { return static_cast<uint64_t>(static_cast<uint32_t>(t)) + 1; }
 } // namespace
 
-LoopDetector::LoopDetector(int span, int repeats) : span_(std::max(1, span)), repeats_(std::max(2, repeats)) {}
+// At least three repeats: with two, the windows' equal spacing says nothing about the text
+// between them, and "in a row" could not be checked when the second window arrives.
+LoopDetector::LoopDetector(int span, int repeats) : span_(std::max(1, span)), repeats_(std::max(3, repeats)) {}
 
 uint64_t LoopDetector::hash(int from, int to) const {
     return prefix_[static_cast<size_t>(to)] - prefix_[static_cast<size_t>(from)] * power_[static_cast<size_t>(to - from)];

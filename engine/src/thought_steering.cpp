@@ -58,6 +58,7 @@ int32_t ThoughtSteering::pop_forced() {
 }
 
 std::optional<ForcedAction> ThoughtSteering::after_token(int32_t token, bool was_in_thought, bool in_thought, bool sampled) {
+    in_answer_ = !in_thought;
     if (was_in_thought != in_thought) return std::nullopt;  // the close (or an open): neither side's
     if (!in_thought) {
         answer_tokens_++;

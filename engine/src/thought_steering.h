@@ -38,7 +38,11 @@ public:
 
     int thought_tokens() const { return thought_tokens_; }
     int answer_tokens() const { return answer_tokens_; }
-    bool answer_limit_reached() const { return opt_.max_answer_tokens >= 0 && answer_tokens_ >= opt_.max_answer_tokens; }
+    // Only once the answer has begun (the thought closed, or there was none): a limit of 0 ends
+    // the reply at the close, never inside the thought.
+    bool answer_limit_reached() const {
+        return opt_.max_answer_tokens >= 0 && in_answer_ && answer_tokens_ >= opt_.max_answer_tokens;
+    }
     const std::vector<ForcedAction>& actions() const { return actions_; }
 
 private:
@@ -52,6 +56,7 @@ private:
     std::deque<int32_t> queue_;
     LoopDetector loops_;
     bool ending_ = false;       // the closing is queued or written: nothing more to force
+    bool in_answer_ = false;    // the thought closed (or never opened)
     bool loop_stop_pending_ = false;
     int waits_ = 0;
     int thought_tokens_ = 0, answer_tokens_ = 0;

@@ -175,7 +175,7 @@ private slots:
         }
         // Main.qml's dialogs, the sidebar's, the models page's, the providers page's, the menus.
         QVERIFY2(popups >= 8, qPrintable(QString::number(popups)));
-        QCOMPARE(pickers, 3);  // add models, scan a folder, export a conversation
+        QCOMPARE(pickers, 4);  // add models, scan a folder, export a conversation, open a thinking curve
     }
 
     // Settings: the drop-downs list their choices (they opened blank), the text size box steps

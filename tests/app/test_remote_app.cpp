@@ -209,6 +209,26 @@ private slots:
         QCOMPARE(branch.back().reasoning, std::string("Let me add "));
     }
 
+    // A server cannot be asked to answer early: "answer now" stops the reply while it thinks and
+    // says that no answer was produced, on screen and in the database, never a made-up answer.
+    void answerNowStopsAServerAndSaysNoAnswerCame() {
+        m_chat->setRemoteTarget(target(QStringLiteral("slow")));
+        QVERIFY(!m_chat->answerNowAnswers());
+        m_chat->send(QStringLiteral("hi"));
+        QTRY_VERIFY_WITH_TIMEOUT(!lastRow()->reasoning.empty(), kTimeoutMs);
+        m_chat->answerNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_chat->generating(), kTimeoutMs);
+        auto branch = stored(m_chat->conversationId());
+        const Message& m = branch.back();
+        QCOMPARE(m.state, MessageState::Cancelled);
+        QVERIFY(m.content.empty());
+        QVERIFY2(m.stats.forced_thinking.find("\"kind\":\"stopped\"") != std::string::npos, m.stats.forced_thinking.c_str());
+        const QString mark = m_chat->messages()->data(m_chat->messages()->index(m_chat->messages()->count() - 1),
+                                                       MessageListModel::ThoughtMarkRole).toString();
+        QVERIFY2(mark.contains(QStringLiteral("no answer was produced")), qPrintable(mark));
+        QVERIFY(m_chat->canSend());
+    }
+
     void rateLimitIsRetriedAndAnnounced() {
         m_chat->setRemoteTarget(target(QStringLiteral("rate-limited")));
         QSignalSpy retrying(m_chat.get(), &ChatController::retrying);

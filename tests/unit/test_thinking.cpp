@@ -130,6 +130,13 @@ TEST(ThinkingBudget, AnswerHasItsOwnLimit) {
     ASSERT_GT(close, 0);
     // Three tokens after the close ("\n\n" and two of text); the thought's did not count.
     EXPECT_EQ(static_cast<int>(r.tokens.size()) - close - 1, 3);
+    // A limit of 0: the reply ends at the close, and the thought was not cut by it.
+    go.thinking.max_answer_tokens = 0;
+    const GenerateResult none = d.session->generate(d.prompt, go, nullptr);
+    ASSERT_EQ(none.forced.size(), 1u);
+    EXPECT_EQ(none.forced[0].at_token, 20);
+    EXPECT_EQ(close_index(d, none), static_cast<int>(none.tokens.size()) - 1);
+    EXPECT_TRUE(none.answer.empty());
 }
 
 TEST(AnswerNow, FromAnotherThreadLandsOnTheNextToken) {
@@ -296,6 +303,9 @@ TEST(LoopDetector, APassageThatComesBackIsNotALoopUnlessItRepeatsInARow) {
     }
     LoopDetector none(32, 3);
     for (int32_t t : random_span(20000)) EXPECT_FALSE(none.push(t));
+    // Two repeats cannot be told "in a row" from "again later": at least three are required.
+    LoopDetector two(32, 2);
+    for (int32_t t : apart) EXPECT_FALSE(two.push(t));
 }
 
 TEST(LoopDetector, NeverFiresOnTheDemoModelsTraces) {
@@ -386,6 +396,9 @@ TEST(ForcedActions, JsonRoundTripAndDescriptions) {
     EXPECT_EQ(out[1].first_at, 40);
     EXPECT_EQ(out[2].at_token, 2048);
     EXPECT_EQ(describe(out[2]), "Thought cut at 2,048 tokens (the thinking budget)");
+    ForcedKind stopped;
+    ASSERT_TRUE(forced_kind_from_name("stopped", stopped));
+    EXPECT_EQ(describe({stopped, 57, 0, 0}).find("57"), std::string::npos) << "a server's pieces are not tokens";
     for (const char* bad : {"", "{}", "[1]", "[{\"kind\":\"nope\",\"at\":1}]", "[{\"kind\":\"budget\"}]", "[{\"kind\":\"budget\",\"at\":\"x\"}]"})
         EXPECT_FALSE(forced_actions_from_json(bad, out)) << bad;
     EXPECT_TRUE(forced_actions_from_json("[]", out));

@@ -16,6 +16,8 @@ ComboBox {
     valueRole: "value"
     model: ThinkBudget.conversationChoices(picker.chat.modelThinkBudget)
     currentIndex: indexOfValue(picker.chat.conversationThinkBudget)
+    // A new list (the model's budget changed) resets the index: bind it again once it is in.
+    onModelChanged: Qt.callLater(() => currentIndex = Qt.binding(() => indexOfValue(picker.chat.conversationThinkBudget)))
     onActivated: picker.chat.conversationThinkBudget = currentValue
     displayText: qsTr("Thinking: %1").arg(currentText)
     font.pixelSize: Theme.bodyPixelSize - 2

@@ -128,6 +128,7 @@ Rectangle {
                           ? qsTr("%1. The model may be stuck; Answer now ends the thought.").arg(panel.loopWarning)
                           : qsTr("%1.").arg(panel.loopWarning)
                     wrapMode: Text.Wrap
+                    textFormat: Text.PlainText  // stored text, possibly imported: never markup
                     color: Theme.text
                     font.pixelSize: Theme.bodyPixelSize - 2
                     Accessible.role: Accessible.AlertMessage
@@ -165,6 +166,7 @@ Rectangle {
             Layout.rightMargin: 16
             Layout.bottomMargin: 10
             text: panel.mark
+            textFormat: Text.PlainText  // stored text, possibly imported: never markup
             wrapMode: Text.Wrap
             color: Theme.accentText
             font.pixelSize: Theme.bodyPixelSize - 2

@@ -98,13 +98,9 @@ PonderDialog {
                 dialog.thinkingCurveRequested()
             }
             Accessible.name: qsTr("Open the thinking curve of an eval run")
-        }
-        Item { width: 1; height: 1 }
-        Label {
-            Layout.fillWidth: true
-            wrapMode: Text.Wrap
-            color: Theme.mutedText
-            text: qsTr("Accuracy against thinking, from ponder-cli eval --think-budgets 0,256,1024,unlimited --json > result.json")
+            ToolTip.visible: hovered || visualFocus
+            ToolTip.delay: 600
+            ToolTip.text: qsTr("Accuracy against thinking, from ponder-cli eval --think-budgets 0,256,1024,unlimited --json > result.json")
         }
 
         Label { text: qsTr("Data folder"); color: Theme.text }

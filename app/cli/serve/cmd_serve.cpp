@@ -64,7 +64,7 @@ int cmd_serve(const std::vector<std::string>& argv) {
     config.listen_host = so.host;
     config.thinking = thinking_from_args(args);
     if (args.has("effort-budgets")) {
-        const std::vector<int> b = parse_budget_list(args.get("effort-budgets"));
+        const std::vector<int> b = parse_budget_list(args.get("effort-budgets"), "--effort-budgets");
         if (b.size() != 3) throw UsageError("--effort-budgets takes three budgets: LOW,MEDIUM,HIGH (e.g. 1024,4096,unlimited)");
         config.effort_low = b[0];
         config.effort_medium = b[1];

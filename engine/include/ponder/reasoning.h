@@ -20,6 +20,7 @@ public:
     std::vector<Piece> push(std::string_view text);
     std::vector<Piece> flush();  // end of stream: whatever was held back
     bool in_reasoning() const { return in_reasoning_; }
+    bool holding() const { return !pending_.empty(); }  // text held back: it may be a tag
 
 private:
     bool in_reasoning_;

@@ -38,7 +38,7 @@ struct ThinkingOptions {
     std::string wait_text = "Wait";
     LoopPolicy loop = LoopPolicy::Warn;
     int loop_span = 32;
-    int loop_repeats = 3;
+    int loop_repeats = 3;       // at least 3
     int max_answer_tokens = -1; // the answer's own limit (tokens after the thought); -1: none
     // Set from any thread to end the thought now; read before every token, never cleared. Must
     // outlive the generate() call. Session::answer_now() does the same for the current call.
@@ -51,6 +51,7 @@ enum class ForcedKind {
     LoopEnd,       // a loop was detected and the policy ends the thought
     Wait,          // a close before the minimum became wait_text
     LoopDetected,  // a loop was detected (reported whatever the policy)
+    Stopped,       // "answer now" against a server, which can only stop: no answer came (the app)
 };
 const char* forced_kind_name(ForcedKind k);                 // "budget", "answer_now", "loop_end", ...
 bool forced_kind_from_name(const std::string& name, ForcedKind& out);

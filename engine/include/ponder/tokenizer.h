@@ -78,6 +78,7 @@ class Utf8Stream {
 public:
     std::string push(std::string_view bytes);
     std::string flush();  // at end of stream: what is pending becomes U+FFFD
+    bool has_pending() const { return !pending_.empty(); }  // a character is half received
 
 private:
     std::string pending_;
