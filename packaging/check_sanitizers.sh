@@ -23,10 +23,10 @@ cmake --build "$out/address" --parallel "$jobs" --target ponder_engine_tests pon
 ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --test-dir "$out/address" --output-on-failure --parallel "$jobs" -L "engine|storage" -E "VulkanEndToEnd"
 
-# TSan: sessions of one model on several threads, cancellation from another thread.
+# TSan: sessions of one model on several threads, cancellation and "answer now" from another thread.
 configure "$out/thread" thread
 cmake --build "$out/thread" --parallel "$jobs" --target ponder_engine_tests
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   "$out/thread/tests/ponder_engine_tests" \
-  --gtest_filter='EngineCore.TwoSessionsOnOneModelRunConcurrently:EngineCore.EvaluateAllLogitsRejectsEmptyInputAndCanBeCancelled:Engine.Cancel*'
+  --gtest_filter='EngineCore.TwoSessionsOnOneModelRunConcurrently:EngineCore.EvaluateAllLogitsRejectsEmptyInputAndCanBeCancelled:Engine.Cancel*:AnswerNow.*'
 echo "sanitizers: ok"
