@@ -9,7 +9,9 @@
 namespace ponder::app {
 
 namespace {
-constexpr qint64 kMaxFileBytes = 256ll << 20;  // a full eval report with every completion fits
+// Read and parsed on the GUI thread: a curve is a few kilobytes, so anything much larger is not
+// one and is refused before it could stall the window.
+constexpr qint64 kMaxFileBytes = 16ll << 20;
 } // namespace
 
 ThinkingCurve::ThinkingCurve(QObject* parent) : QObject(parent) {}
@@ -27,7 +29,7 @@ bool ThinkingCurve::load(const QUrl& url) {
     const QString path = url.isLocalFile() ? url.toLocalFile() : url.toString();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return fail(tr("Cannot open %1: %2").arg(path, file.errorString()));
-    if (file.size() > kMaxFileBytes) return fail(tr("%1 is too large to be an eval result.").arg(path));
+    if (file.size() > kMaxFileBytes) return fail(tr("%1 is too large to be a thinking curve (ponder-cli eval --think-budgets ... --json writes a few kilobytes).").arg(path));
     const QByteArray bytes = file.readAll();
     const nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
     if (!j.is_object() || !j.contains("curve"))

@@ -250,7 +250,10 @@ GenerateResult Session::generate(const std::vector<int32_t>& prompt, const Gener
     // so its newline never splits a character; a few tokens at most (then it ends anyway).
     int held_back = 0;
     auto may_end_now = [&] {
-        if (!utf8.has_pending() && !split.holding()) return true;
+        if (!utf8.has_pending() && !split.holding()) {
+            held_back = 0;  // the allowance is per wait, not per reply
+            return true;
+        }
         return ++held_back > 4;
     };
     const auto tg0 = Clock::now();
