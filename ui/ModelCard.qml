@@ -95,14 +95,25 @@ Card {
             total: card.memoryTotal
             fit: card.memoryFit
         }
-        Label {
+        RowLayout {
             Layout.fillWidth: true
             visible: card.error.length > 0
-            text: card.error
-            wrapMode: Text.WordWrap
-            color: Theme.error
-            Accessible.role: Accessible.AlertMessage
-            Accessible.name: text
+            Label {
+                Layout.fillWidth: true
+                text: card.error
+                wrapMode: Text.WordWrap
+                color: Theme.error
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
+            }
+            // Whatever went wrong on the GPU (its memory, its driver), the CPU remains.
+            OutlineButton {
+                objectName: "loadOnCpu"
+                visible: card.loader.failedOnGpu && card.loader.loadingPath === card.path
+                text: qsTr("Load on the CPU")
+                onClicked: card.loader.loadOnCpu(card.path)
+                Accessible.name: qsTr("Load %1 on the CPU instead").arg(card.name)
+            }
         }
         ModelPlanPanel {
             objectName: "modelPlan"

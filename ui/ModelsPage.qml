@@ -79,12 +79,27 @@ Page {
                 Layout.bottomMargin: 0
                 RowLayout {
                     anchors.fill: parent
-                    Label {
+                    ColumnLayout {
                         Layout.fillWidth: true
-                        wrapMode: Text.WordWrap
-                        text: page.loader.statusText
-                        color: page.loader.state === ModelLoader.Error ? Theme.error : Theme.text
-                        Accessible.name: text
+                        spacing: 2
+                        Label {
+                            Layout.fillWidth: true
+                            wrapMode: Text.WordWrap
+                            text: page.loader.statusText
+                            color: page.loader.state === ModelLoader.Error ? Theme.error : Theme.text
+                            Accessible.name: text
+                        }
+                        // Where Ponder put the model when its settings say "Automatic", and why.
+                        Label {
+                            objectName: "deviceChoice"
+                            Layout.fillWidth: true
+                            visible: page.loader.state === ModelLoader.Ready && page.loader.deviceChoice.length > 0
+                            wrapMode: Text.WordWrap
+                            text: qsTr("Runs on %1").arg(page.loader.deviceChoice)
+                            color: Theme.mutedText
+                            font.pixelSize: Theme.smallPixelSize
+                            Accessible.name: text
+                        }
                     }
                     BusyIndicator {
                         running: page.library.busy

@@ -140,34 +140,76 @@ std::string lower(std::string s) {
     return s;
 }
 
-// --device N or NAME (part of a name, any case) among the Vulkan devices: its index.
-int vulkan_device_index(const std::string& choice) {
-    std::vector<ComputeDevice> vulkan;
-    for (ComputeDevice& d : list_devices().devices)
-        if (d.backend == "vulkan") vulkan.push_back(std::move(d));
+// --device N or NAME (part of a name, any case) among the Vulkan devices.
+ComputeDevice vulkan_device(const std::string& choice, const std::vector<ComputeDevice>& devices) {
+    std::vector<const ComputeDevice*> vulkan;
+    for (const ComputeDevice& d : devices)
+        if (d.backend == "vulkan") vulkan.push_back(&d);
     const bool number = !choice.empty() && std::all_of(choice.begin(), choice.end(), [](char c) { return c >= '0' && c <= '9'; });
-    for (const ComputeDevice& d : vulkan)
-        if (number ? std::to_string(d.index) == choice : lower(d.name).find(lower(choice)) != std::string::npos) return d.index;
+    for (const ComputeDevice* d : vulkan)
+        if (number ? std::to_string(d->index) == choice : lower(d->name).find(lower(choice)) != std::string::npos) return *d;
     throw CommandError("no Vulkan device " + (number ? choice : "named '" + choice + "'") + " (ponder-cli devices lists " +
                        std::to_string(vulkan.size()) + ")");
 }
 
-// ModelOptions::devices from --backend, --device and --gpu-layers.
-std::string devices_spec(const Args& args) {
+TensorType cache_type(const Args& args) {
+    const std::string cache = args.get("cache-type", "f16");
+    if (cache != "f16" && cache != "f32") throw UsageError("--cache-type must be f16 or f32");
+    return cache == "f32" ? TensorType::F32 : TensorType::F16;
+}
+
+// ModelOptions::devices from --backend, --device and --gpu-layers. With none of them (nor
+// --simd, which is the CPU's), the best discrete GPU that holds the model, else the CPU; a plain
+// --backend vulkan puts as many layers as fit on the GPU. `why` says what was chosen when
+// Ponder chose; n_ctx is the context the choice was made for (0: the user's or the engine's).
+DeviceChoice devices_spec(const Args& args) {
+    DeviceChoice c;
+    const bool chosen = args.has("backend") || args.has("device") || args.has("gpu-layers") || args.has("simd");
     const std::string backend = args.get("backend", "cpu");
-    if (!args.has("device") && !args.has("gpu-layers")) return backend;
-    if (backend.find_first_of(":+#") != std::string::npos)
-        throw UsageError("--device and --gpu-layers go with a plain --backend vulkan, not a device spec");
-    if (backend == "cpu") throw UsageError("--device and --gpu-layers need a GPU backend (--backend vulkan)");
-    std::string gpu = backend;
-    if (args.has("device")) gpu += "#" + std::to_string(vulkan_device_index(args.get("device")));
-    if (!args.has("gpu-layers")) return gpu;
-    const int layers = parse_int(args, "gpu-layers", 0);
-    if (layers < 0) throw UsageError("--gpu-layers must be 0 or more");
     std::string error;
-    const std::string spec = gpu_layers_devices(model_path(args), gpu, layers, error);
-    if (spec.empty()) throw CommandError(error);
-    return spec;
+    if (!chosen) {
+        if (!choose_devices(model_path(args), list_devices().devices, parse_int(args, "ctx", 0), cache_type(args), c, error))
+            throw CommandError(error);
+        if (c.devices == "cpu") c.n_ctx = 0;  // the CPU session sizes its own context from RAM
+        return c;
+    }
+    if (backend.find_first_of(":+#") != std::string::npos) {
+        if (args.has("device") || args.has("gpu-layers"))
+            throw UsageError("--device and --gpu-layers go with a plain --backend vulkan, not a device spec");
+        c.devices = backend;
+        return c;
+    }
+    if (backend == "cpu") {
+        if (args.has("device") || args.has("gpu-layers"))
+            throw UsageError("--device and --gpu-layers need a GPU backend (--backend vulkan)");
+        c.devices = backend;
+        return c;
+    }
+    if (backend != "vulkan") {  // the engine names what it does not know
+        c.devices = backend;
+        return c;
+    }
+    const std::vector<ComputeDevice> devices = list_devices().devices;
+    const bool any = std::any_of(devices.begin(), devices.end(), [](const ComputeDevice& d) { return d.backend == "vulkan"; });
+    if (!any && !args.has("device")) {  // the engine says why: no driver, a build without Vulkan
+        c.devices = backend;
+        return c;
+    }
+    const ComputeDevice gpu = vulkan_device(args.get("device", "0"), devices);
+    const std::string spec = backend + "#" + std::to_string(gpu.index);
+    if (args.has("gpu-layers")) {
+        const int layers = parse_int(args, "gpu-layers", 0);
+        if (layers < 0) throw UsageError("--gpu-layers must be 0 or more");
+        c.devices = gpu_layers_devices(model_path(args), spec, layers, error);
+        if (c.devices.empty()) throw CommandError(error);
+        return c;
+    }
+    if (!gpu.unusable.empty()) {  // the engine refuses it with the reason
+        c.devices = spec;
+        return c;
+    }
+    if (!fit_on_gpu(model_path(args), gpu, parse_int(args, "ctx", 0), cache_type(args), c, error)) throw CommandError(error);
+    return c;
 }
 
 } // namespace
@@ -175,7 +217,8 @@ std::string devices_spec(const Args& args) {
 Loaded load_model_and_session(const Args& args, bool quiet) {
     ModelOptions mo;
     mo.n_threads = parse_int(args, "threads", 0);
-    mo.devices = devices_spec(args);
+    const DeviceChoice choice = devices_spec(args);
+    mo.devices = choice.devices;
     std::string simd = args.get("simd");
     if (simd == "exact") mo.reference_math = true;  // the CPU's slow reference math, for checks
     else if (!simd.empty()) mo.simd = simd.c_str();
@@ -187,12 +230,12 @@ Loaded load_model_and_session(const Args& args, bool quiet) {
     SessionOptions so;
     so.n_ctx = parse_int(args, "ctx", 0);
     if (so.n_ctx < 0) throw UsageError("--ctx must be positive");
-    std::string cache = args.get("cache-type", "f16");
-    if (cache != "f16" && cache != "f32") throw UsageError("--cache-type must be f16 or f32");
-    so.kv_type = cache == "f32" ? TensorType::F32 : TensorType::F16;
+    if (so.n_ctx == 0 && choice.devices != "cpu") so.n_ctx = static_cast<int>(choice.n_ctx);  // what fits the GPU
+    so.kv_type = cache_type(args);
     l.session = Session::create(l.model, so, error);
     if (!l.session) throw CommandError(error);
     if (!quiet) {
+        if (!choice.why.empty()) std::fprintf(stderr, "ponder: runs on %s\n", choice.why.c_str());
         const ModelHparams& hp = model_hparams(*l.model);
         std::fprintf(stderr, "ponder: %s, %s, %lld layers, context %d, %s\n", model_path(args).c_str(), hp.arch.c_str(),
                      static_cast<long long>(hp.n_layer), l.session->n_ctx(), model_backend_description(*l.model).c_str());

@@ -3,6 +3,7 @@
 #include "models/model_info.h"
 #include "models/model_library.h"
 #include "models/model_settings.h"
+#include "ponder/devices.h"
 #include "ponder/engine.h"
 
 #include <QFile>
@@ -18,16 +19,46 @@ namespace {
 constexpr int kProgressMax = 1000;
 
 void loadJob(QPromise<LoadOutcome>& promise, const ModelLoader::LoadFunction& loadFunction, const QString& path,
-             const ponder::ModelOptions& options, qint64 chunkBytes) {
+             ponder::ModelOptions options, int contextLength, qint64 chunkBytes) {
     promise.setProgressRange(0, kProgressMax);
     LoadOutcome out;
     std::string error;
-    const std::shared_ptr<ponder::Model> model = loadFunction(QFile::encodeName(path).toStdString(), options, error);
+    const std::string modelFile = QFile::encodeName(path).toStdString();
+    if (options.devices == "auto") {  // listing the devices opens the Vulkan driver: not on the GUI thread
+        ponder::DeviceChoice choice;
+        if (!ponder::choose_devices(modelFile, ponder::list_devices().devices, contextLength, ponder::TensorType::F16, choice,
+                                    error)) {
+            out.error = QString::fromStdString(error);
+            promise.addResult(out);
+            return;
+        }
+        options.devices = choice.devices;
+        out.choice = QString::fromStdString(choice.why);
+    }
+    // Weights copied into a GPU's memory report their progress, and Cancel stops the copy.
+    std::atomic<bool> cancelled{false};
+    bool uploaded = false;
+    options.cancel = &cancelled;
+    options.progress = [&](uint64_t done, uint64_t total) {
+        uploaded = true;
+        if (promise.isCanceled()) cancelled = true;
+        if (total > 0) promise.setProgressValue(static_cast<int>(std::min<uint64_t>(done * kProgressMax / total, kProgressMax)));
+    };
+    out.devices = QString::fromStdString(options.devices);
+    const std::shared_ptr<ponder::Model> model = loadFunction(modelFile, options, error);
+    if (promise.isCanceled()) return;
     if (!model) {
         out.error = QString::fromStdString(error);
         promise.addResult(out);
         return;
     }
+    if (uploaded && options.devices.find("cpu") == std::string::npos) {  // all on the GPU: nothing left to read
+        out.model = model;
+        out.backend = QString::fromStdString(ponder::model_backend_description(*model));
+        promise.addResult(out);
+        return;
+    }
+    promise.setProgressValue(0);
     // Warm the page cache: the engine computes from the mapping, so every page read now is one
     // the first reply does not wait for; and unlike model_load this phase can report progress.
     // A split set is read file after file.
@@ -110,6 +141,7 @@ void ModelLoader::load(const QString& path) {
     const ModelInfo* info = m_library ? m_library->find(path) : nullptr;
     m_loadingPath = path;
     m_error.clear();
+    m_failedOnGpu = false;
     // A file whose header already told what is wrong (split, truncated, not GGUF) is not
     // handed to the engine: its message would be vaguer ("tensor ... is missing").
     if (info && info->metadataRead && !info->metadata.ok()) {
@@ -140,15 +172,15 @@ void ModelLoader::load(const QString& path) {
     });
     setProgress(0, false);
     setState(Loading);
-    watcher->setFuture(QtConcurrent::run(&m_pool, loadJob, m_loadFunction, path, options, m_chunkBytes));
+    watcher->setFuture(QtConcurrent::run(&m_pool, loadJob, m_loadFunction, path, options, settingsContext(path), m_chunkBytes));
 }
 
 void ModelLoader::finished(const QString& path, const LoadOutcome& outcome) {
     if (!outcome.model) {
         m_error = describeModelError(path, outcome.error);
-        // On a GPU, whatever went wrong there (no memory, a driver fault), the CPU remains.
-        if (m_library && m_library->settingsStore()->settings(path).device != QLatin1String("cpu"))
-            m_error += tr(" To run it on the CPU instead, choose CPU under Settings, Runs on.");
+        // On a GPU, whatever went wrong there (no memory, a driver fault), the CPU remains: one
+        // click away (loadOnCpu).
+        m_failedOnGpu = !outcome.devices.isEmpty() && outcome.devices != QLatin1String("cpu");
         if (m_library) m_library->setLoadError(path, m_error);
         setState(Error);
         return;
@@ -156,6 +188,7 @@ void ModelLoader::finished(const QString& path, const LoadOutcome& outcome) {
     m_model = outcome.model;
     m_activePath = path;
     m_backend = outcome.backend;
+    m_deviceChoice = outcome.choice;
     m_contextLength = settingsContext(path);
     if (m_library) {
         m_library->setLoadError(path, {});
@@ -174,6 +207,15 @@ void ModelLoader::cancel() {
     m_loadingPath.clear();
     setProgress(0, false);
     setState(None);
+}
+
+void ModelLoader::loadOnCpu(const QString& path) {
+    if (m_library) {
+        ModelSettings s = m_library->settingsStore()->settings(path);
+        s.device = QStringLiteral("cpu");
+        m_library->settingsStore()->setSettings(path, s);
+    }
+    load(path);
 }
 
 void ModelLoader::unload() {

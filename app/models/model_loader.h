@@ -41,6 +41,8 @@ struct LoadOutcome {
     std::shared_ptr<ponder::Model> model;
     QString error;    // the engine's message; empty on success
     QString backend;  // "CPU (avx2, 2 threads)"
+    QString devices;  // the ModelOptions::devices it was loaded with (or failed on)
+    QString choice;   // why, when Ponder chose the device ("auto")
 };
 
 class ModelLoader : public QObject {
@@ -56,6 +58,10 @@ class ModelLoader : public QObject {
     Q_PROPERTY(QString backendText READ backendText NOTIFY activeModelChanged)  // "CPU (avx2, 4 threads)"
     Q_PROPERTY(QString errorText READ errorText NOTIFY stateChanged)
     Q_PROPERTY(int contextLength READ contextLength NOTIFY activeModelChanged)
+    // Why the model runs where it does, when Ponder chose ("Vulkan #0 (…): the whole model, …").
+    Q_PROPERTY(QString deviceChoice READ deviceChoice NOTIFY activeModelChanged)
+    // The last load failed on a GPU: loadOnCpu() offers the CPU in one click.
+    Q_PROPERTY(bool failedOnGpu READ failedOnGpu NOTIFY stateChanged)
     // One line for a header: "DeepSeek-R1-Distill-Qwen-7B · CPU (avx2, 8 threads) · 8192-token
     // context", "Loading <name>…", the error, or "No model loaded".
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
@@ -81,11 +87,15 @@ public:
     QString errorText() const { return m_error; }
     std::shared_ptr<ponder::Model> model() const { return m_model; }
     int contextLength() const { return m_contextLength; }
+    QString deviceChoice() const { return m_deviceChoice; }
+    bool failedOnGpu() const { return m_state == Error && m_failedOnGpu; }
     QString statusText() const;
 
     Q_INVOKABLE void load(const QString& path);
     Q_INVOKABLE void unload();
     Q_INVOKABLE void cancel();
+    // Sets the model to run on the CPU (its settings' "Runs on") and loads it.
+    Q_INVOKABLE void loadOnCpu(const QString& path);
 
     void setLoadFunction(LoadFunction f) { m_loadFunction = std::move(f); }
     void setReadChunkBytes(qint64 bytes) { m_chunkBytes = bytes; }
@@ -111,7 +121,8 @@ private:
     State m_state = None;
     double m_progress = 0;
     bool m_progressKnown = false;
-    QString m_loadingPath, m_activePath, m_backend, m_error;
+    QString m_loadingPath, m_activePath, m_backend, m_error, m_deviceChoice;
+    bool m_failedOnGpu = false;
     int m_contextLength = 0;
     std::shared_ptr<ponder::Model> m_model;
     QFutureWatcher<LoadOutcome>* m_watcher = nullptr;  // the running load, if any

@@ -63,7 +63,8 @@ ModelSettings ModelSettingsStore::clamped(ModelSettings s) const {
     s.minP = std::clamp(s.minP, 0.0, 1.0);
     s.threads = s.threads <= 0 ? m_defaultThreads : std::min(s.threads, maxThreads());
     static const QRegularExpression vulkan(QStringLiteral("^vulkan#[0-9]{1,3}$"));
-    if (s.device != QLatin1String("cpu") && !vulkan.match(s.device).hasMatch()) s.device = QStringLiteral("cpu");
+    if (s.device != QLatin1String("cpu") && s.device != QLatin1String("auto") && !vulkan.match(s.device).hasMatch())
+        s.device = QStringLiteral("auto");
     s.thinkBudget = std::clamp(s.thinkBudget, -1, ponder::kMaxThinkingBudget);
     return s;
 }

@@ -25,9 +25,9 @@ struct ModelSettings {
     // user turn. When set, the chat side puts this text at the start of the first user message.
     QString systemPrompt;
     int threads = 0;            // 0 = the model's default (defaultThreadsFor), resolved by the store
-    // Where the model runs: "cpu", or "vulkan#N" (Vulkan device N of ponder/devices.h). The CPU
-    // by default until the Vulkan backend is fast (docs/architecture.md).
-    QString device = QStringLiteral("cpu");
+    // Where the model runs: "auto" (the best discrete GPU that holds it at this context, else the
+    // CPU: ponder::choose_devices), "cpu", or "vulkan#N" (Vulkan device N of ponder/devices.h).
+    QString device = QStringLiteral("auto");
     // Reasoning control (ponder/thinking.h): tokens of thought before the engine ends it and the
     // model answers (-1: no budget, R1's own length), and whether a detected loop ends the thought
     // (true) or only warns.

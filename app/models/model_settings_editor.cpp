@@ -108,6 +108,8 @@ void ModelSettingsEditor::setLoopStop(bool v) {
 
 QVariantList ModelSettingsEditor::deviceChoices() {
     QVariantList out;
+    out.append(QVariantMap{{QStringLiteral("value"), QStringLiteral("auto")},
+                           {QStringLiteral("text"), tr("Automatic: the best GPU that holds it, else the CPU")}});
     for (const ponder::ComputeDevice& d : ponder::list_devices().devices) {
         if (!d.unusable.empty()) continue;
         if (d.backend == "cpu") {

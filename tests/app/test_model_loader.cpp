@@ -126,18 +126,75 @@ private slots:
         QVERIFY(waitState(f.loader, ModelLoader::Ready));
         QVERIFY2(f.loader.backendText().startsWith("Vulkan ("), qPrintable(f.loader.backendText()));
         QVERIFY2(f.loader.statusText().contains("Vulkan"), qPrintable(f.loader.statusText()));  // the header
+        QVERIFY(f.loader.deviceChoice().isEmpty());  // the user chose
         f.loader.unload();
         s.device = "vulkan#9";  // a device that is not there
         f.modelSettings.setSettings(path, s);
         f.loader.load(path);
         QVERIFY(waitState(f.loader, ModelLoader::Error));
-        QVERIFY2(f.loader.errorText().contains("no Vulkan device 9") && f.loader.errorText().contains("choose CPU"),
-                 qPrintable(f.loader.errorText()));
-        s.device = "cpu";
-        f.modelSettings.setSettings(path, s);
-        f.loader.load(path);
+        QVERIFY2(f.loader.errorText().contains("no Vulkan device 9"), qPrintable(f.loader.errorText()));
+        QVERIFY(f.loader.failedOnGpu());  // the card offers "Load on the CPU"
+        f.loader.loadOnCpu(path);         // ... which is one click
+        QVERIFY(!f.loader.failedOnGpu());
         QVERIFY(waitState(f.loader, ModelLoader::Ready));
         QVERIFY2(f.loader.backendText().startsWith("CPU"), qPrintable(f.loader.backendText()));
+        QCOMPARE(f.modelSettings.settings(path).device, QStringLiteral("cpu"));  // and it stays there
+        f.loader.unload();
+        // A CPU failure offers no CPU retry.
+        f.loader.setLoadFunction([](const std::string&, const ponder::ModelOptions&, std::string& e) {
+            e = "out of memory";
+            return std::shared_ptr<ponder::Model>();
+        });
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Error));
+        QVERIFY(!f.loader.failedOnGpu());
+    }
+
+    // "Automatic" (the default): the best discrete GPU that holds the model, else the CPU, with why.
+    // CI's only Vulkan device is lavapipe, a CPU driver, so there the CPU runs it.
+    void automaticDeviceSaysWhereAndWhy() {
+        Fixture f;
+        const QString path = f.add("tiny.gguf");
+        QVERIFY(!path.isEmpty());
+        QCOMPARE(f.modelSettings.settings(path).device, QStringLiteral("auto"));
+        std::string devices;
+        f.loader.setLoadFunction([&](const std::string& p, const ponder::ModelOptions& o, std::string& e) {
+            devices = o.devices;
+            return ponder::model_load(p, o, e);
+        });
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Ready));
+        bool discrete = false;
+        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
+            discrete = discrete || (d.type == "discrete" && d.unusable.empty());
+        if (!discrete) {
+            QCOMPARE(devices, std::string("cpu"));
+            QCOMPARE(f.loader.deviceChoice(), QStringLiteral("the CPU: no discrete GPU was found"));
+        } else {
+            QVERIFY2(f.loader.deviceChoice().startsWith("Vulkan #"), qPrintable(f.loader.deviceChoice()));
+        }
+    }
+
+    // A model copied into a GPU's memory reports the copy as the load's progress.
+    void gpuUploadReportsProgress() {
+        bool vulkan = false;
+        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
+            vulkan = vulkan || (d.backend == "vulkan" && d.unusable.empty());
+        if (!vulkan) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
+        Fixture f;
+        const QString path = f.add("tiny.gguf");
+        ModelSettings s = f.modelSettings.settings(path);
+        s.device = "vulkan#0";
+        f.modelSettings.setSettings(path, s);
+        QList<double> seen;
+        connect(&f.loader, &ModelLoader::progressChanged, [&] {
+            if (f.loader.progressKnown()) seen.append(f.loader.progress());
+        });
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Ready));
+        QVERIFY2(seen.size() >= 2, qPrintable(QString::number(seen.size())));
+        for (qsizetype i = 1; i < seen.size(); i++) QVERIFY(seen[i] >= seen[i - 1]);  // one pass, never back
+        QCOMPARE(seen.last(), 1.0);
     }
 
     void cancelledLoadNeverBecomesActive() {

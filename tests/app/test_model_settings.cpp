@@ -29,7 +29,7 @@ private slots:
         QCOMPARE(s.systemPrompt, QString());  // R1: no system prompt
         QCOMPARE(s.threads, 6);                // physical cores, as given
         QCOMPARE(s.contextLength, 8192);
-        QCOMPARE(s.device, QStringLiteral("cpu"));  // until the Vulkan backend is fast
+        QCOMPARE(s.device, QStringLiteral("auto"));  // the best discrete GPU that holds it, else the CPU
         QCOMPARE(s.effectiveContext(2048), 2048);
         QCOMPARE(s.effectiveContext(131072), 8192);
         QCOMPARE(s.effectiveContext(0), 8192);
@@ -77,7 +77,7 @@ private slots:
             store.setSettings("/m/a.gguf", s);
             QCOMPARE(changed.count(), 1);
             QCOMPARE(changed[0][0].toString(), QStringLiteral("/m/a.gguf"));
-            s.device = "tpu#0";        // not a device Ponder knows: the CPU
+            s.device = "tpu#0";        // not a device Ponder knows: Automatic
             store.setSettings("/m/c.gguf", s);
             s.thinkBudget = -40;       // below "no budget": no budget
             store.setSettings("/m/d.gguf", s);
@@ -91,7 +91,7 @@ private slots:
         QCOMPARE(a.systemPrompt, QStringLiteral("Be brief."));
         QVERIFY(a.threads >= 1 && a.threads <= store.maxThreads());
         QCOMPARE(a.device, QStringLiteral("vulkan#1"));
-        QCOMPARE(store.settings("/m/c.gguf").device, QStringLiteral("cpu"));
+        QCOMPARE(store.settings("/m/c.gguf").device, QStringLiteral("auto"));
         QCOMPARE(a.thinkBudget, 2048);
         QVERIFY(a.loopStop);
         QCOMPARE(a.thinkingOptions().budget, 2048);
@@ -131,21 +131,23 @@ private slots:
         editor.setTopK(-3);
         QCOMPARE(editor.topK(), 0);
         QVERIFY(!editor.isDefault());
-        // The devices to choose from: the CPU first, then every usable Vulkan device (lavapipe in CI).
+        // The devices to choose from: Ponder's choice, the CPU, then every usable Vulkan device
+        // (lavapipe in CI).
         const QVariantList choices = ModelSettingsEditor::deviceChoices();
-        QVERIFY(!choices.isEmpty());
-        QCOMPARE(choices[0].toMap()["value"].toString(), QStringLiteral("cpu"));
-        for (const QVariant& c : choices.mid(1)) {
+        QVERIFY(choices.size() >= 2);
+        QCOMPARE(choices[0].toMap()["value"].toString(), QStringLiteral("auto"));
+        QCOMPARE(choices[1].toMap()["value"].toString(), QStringLiteral("cpu"));
+        for (const QVariant& c : choices.mid(2)) {
             QVERIFY(c.toMap()["value"].toString().startsWith("vulkan#"));
             QVERIFY(c.toMap()["text"].toString().startsWith("GPU "));
         }
-        if (qEnvironmentVariableIsSet("CI")) QVERIFY2(choices.size() >= 2, "CI has lavapipe: a Vulkan device to choose");
+        if (qEnvironmentVariableIsSet("CI")) QVERIFY2(choices.size() >= 3, "CI has lavapipe: a Vulkan device to choose");
         editor.setDevice("vulkan#0");
         QCOMPARE(store.settings(path).device, QStringLiteral("vulkan#0"));
         editor.resetToDefaults();
         QVERIFY(editor.isDefault());
         QCOMPARE(editor.temperature(), 0.6);
-        QCOMPARE(editor.device(), QStringLiteral("cpu"));
+        QCOMPARE(editor.device(), QStringLiteral("auto"));
     }
 };
 

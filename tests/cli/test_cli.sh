@@ -124,8 +124,14 @@ if grep -q '"vulkan_built_in": true' "$work/devices.json"; then
     if ! cmp -s "$work/vk_tokens" "$work/split_tokens"; then
         fail=$((fail + 1)); echo "FAIL: run --gpu-layers 1: tokens differ from all layers on the GPU"
     fi
-    check "run gpu-layers stderr" 0 '"stop_reason"' 'vulkan:[0-9.]+ [KM]iB: input, layer 0 .*cpu: layers 1-' -- \
+    check "run gpu-layers stderr" 0 '"stop_reason"' 'vulkan#0:[0-9.]+ [KM]iB: input, layer 0 .*cpu: layers 1-' -- \
         "$cli" run --backend vulkan --gpu-layers 1 --prompt "2+2" --n-predict 2 --temp 0 --json
+    # Without --backend, Ponder chooses: the best discrete GPU that holds the model (lavapipe is a
+    # CPU driver, so in CI the CPU), and says so; a plain --backend vulkan takes as many layers as fit.
+    check "run device chosen" 0 '"stop_reason"' 'runs on (the CPU: no discrete GPU was found|Vulkan #[0-9]+ .*the best discrete GPU)' -- \
+        "$cli" run --prompt "2+2" --n-predict 2 --temp 0 --json
+    check "run vulkan fits" 0 '"stop_reason"' 'runs on Vulkan #0 \(.*\): the whole model, .* with a context of 2048' -- \
+        "$cli" run --backend vulkan --prompt "2+2" --n-predict 2 --temp 0 --json
     check "run vulkan no device" 1 - "no Vulkan device named 'NoSuchGPU'" -- "$cli" run --backend vulkan --device NoSuchGPU --prompt x
     check "run vulkan no device 7" 1 - 'no Vulkan device 7 \(ponder-cli devices lists' -- "$cli" run --backend vulkan --device 7 --prompt x
     check "run vulkan no driver" 1 - 'no Vulkan driver is installed' -- \

@@ -5,7 +5,7 @@
 #include "ponder/tokenizer.h"
 #include "unicode.h"
 
-#include "../unit/tiny_vocab.h"
+#include "../tools/tiny_vocab.h"
 
 #include <cstdlib>
 

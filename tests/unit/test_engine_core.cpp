@@ -7,7 +7,7 @@
 #include "model.h"
 #include "ponder/engine.h"
 #include "quant.h"
-#include "tiny_vocab.h"
+#include "tiny_models.h"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -18,29 +18,9 @@ using namespace ponder;
 
 namespace {
 
-std::string work_dir() {
-    std::string dir = ::testing::TempDir() + "/ponder_core_test_" + std::to_string(::getpid());
-    std::filesystem::create_directories(dir);
-    return dir;
-}
-
 // A tiny random model (the test vocabulary, 4 layers so a placement can split it).
 std::string tiny_model(const std::string& arch = "qwen2", const std::string& type = "Q4_K", int layers = 4) {
-    const std::string dir = work_dir();
-    const std::string vocab = dir + "/vocab.gguf", path = dir + "/" + arch + "_" + type + "_" + std::to_string(layers) + ".gguf";
-    if (std::filesystem::exists(path)) return path;
-    std::string err;
-    GgufWriter w;
-    Tokenizer::from_vocab(test::tiny_vocab(), err)->write_gguf(w);
-    EXPECT_TRUE(w.write_file(vocab, err)) << err;
-    test::ModelSpec spec;
-    spec.arch = arch;
-    spec.type = type;
-    spec.vocab_from = vocab;
-    spec.n_ctx = 512;
-    spec.n_layer = layers;
-    EXPECT_TRUE(test::make_model(spec, path, err)) << err;
-    return path;
+    return test::tiny_model(test::work_dir("core"), arch, type, layers);
 }
 
 std::shared_ptr<Model> load(const std::string& path, ModelOptions mo = {}) {
@@ -185,7 +165,7 @@ TEST(EngineCore, ThreeDimensionalExpertTensorsLoadAndMultiply) {
     GgufWriter w;
     w.set_string("general.architecture", "qwen2");
     w.add_tensor("blk.0.ffn_up_exps.weight", TensorType::Q4_K, {k, m, experts}, bytes);
-    const std::string path = work_dir() + "/experts.gguf";
+    const std::string path = test::work_dir("core") + "/experts.gguf";
     std::string err;
     ASSERT_TRUE(w.write_file(path, err)) << err;
     Model model;
@@ -309,7 +289,7 @@ TEST(EngineCore, KvBytesPerTokenComeFromTheArchitecture) {
 
 TEST(EngineCore, SplitFileSetsOpenAsOneModel) {
     const std::string single = tiny_model("llama", "Q8_0");
-    const std::string dir = work_dir() + "/split";
+    const std::string dir = test::work_dir("core") + "/split";
     std::filesystem::create_directories(dir);
     const std::string first = dir + "/tiny-00001-of-00003.gguf";
     std::string err;

@@ -9,7 +9,7 @@
 #include "make_model.h"
 #include "model.h"
 #include "ponder/engine.h"
-#include "tiny_vocab.h"
+#include "tiny_models.h"
 
 #include <algorithm>
 #include <cmath>
@@ -22,33 +22,9 @@ using namespace ponder;
 
 namespace {
 
-std::string work_dir() {
-    std::string dir = ::testing::TempDir() + "/ponder_vulkan_test_" + std::to_string(::getpid());
-    std::filesystem::create_directories(dir);
-    return dir;
-}
-
+// lavapipe is slow: a small output matrix (1,024 tokens) keeps CI quick.
 std::string tiny_model(const std::string& arch, const std::string& type, int layers = 4) {
-    const std::string dir = work_dir();
-    const std::string vocab = dir + "/vocab.gguf", path = dir + "/" + arch + "_" + type + ".gguf";
-    if (std::filesystem::exists(path)) return path;
-    std::string err;
-    if (!std::filesystem::exists(vocab)) {
-        GgufWriter w;
-        Tokenizer::from_vocab(test::tiny_vocab(), err)->write_gguf(w);
-        EXPECT_TRUE(w.write_file(vocab, err)) << err;
-    }
-    test::ModelSpec spec;
-    spec.arch = arch;
-    spec.type = type == "Q4_K_M" ? "Q4_K" : type;
-    spec.q4_k_m = type == "Q4_K_M";  // llama.cpp's mix: Q6_K output and half of attn_v / ffn_down
-    spec.vocab_from = vocab;
-    spec.n_ctx = 512;
-    spec.n_layer = layers;
-    spec.vocab_tokens = 1024;  // lavapipe is slow: a small output matrix keeps CI quick
-    spec.rope_freqs = arch == "llama";  // Llama 3.1's frequency divisors
-    EXPECT_TRUE(test::make_model(spec, path, err)) << err;
-    return path;
+    return test::tiny_model(test::work_dir("vulkan"), arch, type, layers, 1024);
 }
 
 // Whether this machine can run the Vulkan backend; in CI it must (lavapipe).

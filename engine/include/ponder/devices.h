@@ -2,6 +2,8 @@
 // Vulkan device (the driver's order, which --device N refers to).
 #pragma once
 
+#include "ponder/tensor_types.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,5 +37,26 @@ struct DeviceList {
 };
 
 DeviceList list_devices();
+
+// Where a model goes, as a ModelOptions::devices spec, with the one line that tells the user why.
+struct DeviceChoice {
+    std::string devices;     // "cpu", "vulkan#0", or "vulkan#0:<bytes>+cpu" (the first layers on the GPU)
+    int gpu_layers = 0;      // layers on the GPU (0 for the CPU)
+    int64_t n_ctx = 0;       // the context the choice was made for (the KV cache on the GPU counts)
+    std::string why;         // "Vulkan #0 (NVIDIA H100): the whole model, 4.4 GiB of 79.6 GiB"
+};
+
+// The choice when the user named no device: the usable discrete GPU with the most memory that
+// holds the whole model (weights, the KV cache for `n_ctx` tokens and a working reserve of
+// 1 GiB), else the CPU. `n_ctx` 0: the trained length, at most 32,768. False + error only when
+// the file cannot be read.
+bool choose_devices(const std::string& model_path, const std::vector<ComputeDevice>& devices, int64_t n_ctx,
+                    TensorType kv_type, DeviceChoice& out, std::string& error);
+
+// "As many layers as fit" on one GPU (an entry of list_devices()): the token embeddings and the
+// first layers, each with its KV cache for `n_ctx` tokens, up to the GPU's memory less the
+// reserve; the rest on the CPU. The whole model when it all fits.
+bool fit_on_gpu(const std::string& model_path, const ComputeDevice& gpu, int64_t n_ctx, TensorType kv_type,
+                DeviceChoice& out, std::string& error);
 
 } // namespace ponder
