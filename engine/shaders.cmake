@@ -12,7 +12,9 @@ foreach(_t IN LISTS _weight_types)
   string(REPLACE "=" ";" _pair ${_t})
   list(GET _pair 0 _name)
   list(GET _pair 1 _id)
-  list(APPEND _variants "matmul_${_name}|matmul.comp|WTYPE=${_id}" "get_rows_${_name}|get_rows.comp|WTYPE=${_id}")
+  list(APPEND _variants "matmul_${_name}|matmul.comp|WTYPE=${_id}" "matmul_tiled_${_name}|matmul.comp|WTYPE=${_id},TILED"
+       "matmul_sg_${_name}|matmul.comp|WTYPE=${_id},SUBGROUP"
+       "get_rows_${_name}|get_rows.comp|WTYPE=${_id}")
 endforeach()
 foreach(_t f32=0 f16=1 bf16=30)
   string(REPLACE "=" ";" _pair ${_t})

@@ -6,6 +6,7 @@
 #include <array>
 #include <cassert>
 #include <cctype>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace ponder::vk {
@@ -28,6 +29,22 @@ static_assert(sizeof(shader::MatmulPush) == 12 * 4 && sizeof(shader::AttentionPu
 
 constexpr uint32_t kMatmulTokens = 8;  // NT in matmul.comp
 constexpr uint32_t kMatmulRows = 4;    // ROWS in matmul.comp
+constexpr uint32_t kTileRows = 64;     // TM and TN in matmul.comp's TILED variant
+constexpr uint32_t kTileTokens = 64;
+// From this many tokens on (a prompt) the tiled variant reads each weight once per 64 tokens
+// instead of once per 8; below it (generation) the vector variant keeps every thread busy.
+constexpr int64_t kTiledFromTokens = 32;
+constexpr uint32_t kSubgroupRows = 8;  // SG_ROWS in matmul.comp's SUBGROUP variant
+
+// PONDER_VULKAN_PORTABLE=1 leaves out what a device may lack (subgroup arithmetic), so the
+// portable fallbacks can be tested on a device that has it all.
+bool portable_only() {
+    static const bool portable = [] {
+        const char* v = std::getenv("PONDER_VULKAN_PORTABLE");
+        return v && *v && std::string(v) != "0";
+    }();
+    return portable;
+}
 constexpr uint32_t kWorkgroup = 64;    // local_size_x of every shader
 constexpr uint32_t kMaxGroups = 65535; // the guaranteed minimum of maxComputeWorkGroupCount
 // Flash decoding: few queries over a long context would leave most of a GPU idle with one
@@ -68,7 +85,9 @@ std::string type_suffix(TensorType t, const char* op) {
 
 void VulkanStream::matmul(const Tensor& w, const Tensor& x, const Tensor& out, const Tensor* bias) {
     assert(x.type == TensorType::F32 && out.type == TensorType::F32 && x.ne[0] == w.ne[0] && out.ne[0] == w.ne[1]);
-    const std::string name = "matmul_" + type_suffix(w.type, "matmul");
+    const bool tiled = x.ne[1] >= kTiledFromTokens;
+    const bool subgroup = !tiled && backend_.caps().info.subgroup_arithmetic && !portable_only();
+    const std::string name = (tiled ? "matmul_tiled_" : subgroup ? "matmul_sg_" : "matmul_") + type_suffix(w.type, "matmul");
     if (w.ne[1] == 0 || x.ne[1] == 0) return;
     const Bound bw = bind(w), bx = bind(x), bo = bind(out), bb = bias ? bind(*bias) : bx;
     shader::MatmulPush p{};
@@ -83,9 +102,10 @@ void VulkanStream::matmul(const Tensor& w, const Tensor& x, const Tensor& out, c
     p.out_row_f = floats(out.nb[1]);
     p.bias_off_f = bias ? bb.at_f() : 0;
     p.has_bias = bias != nullptr;
-    const uint32_t row_groups = groups(p.m, kMatmulRows);
+    const uint32_t row_groups = groups(p.m, tiled ? kTileRows : subgroup ? kSubgroupRows : kMatmulRows);
     p.groups_x = std::min(row_groups, kMaxGroups);
-    dispatch(name, {bw, bx, bo, bb}, &p, sizeof p, p.groups_x, groups(row_groups, p.groups_x), groups(p.n, kMatmulTokens));
+    dispatch(name, {bw, bx, bo, bb}, &p, sizeof p, p.groups_x, groups(row_groups, p.groups_x),
+             groups(p.n, tiled ? kTileTokens : kMatmulTokens));
 }
 
 void VulkanStream::get_rows(const Tensor& table, const Tensor& ids, const Tensor& out) {
