@@ -157,6 +157,55 @@ TEST(VulkanEndToEnd, ADeviceTooSmallIsAClearErrorAndTheCpuStillWorks) {
     EXPECT_NE(load(path, "cpu"), nullptr);
 }
 
+// A generated token binds what the one before bound: its descriptor sets come from the stream's
+// cache instead of being written again. A destroyed buffer empties the cache (a set may name it)
+// at the next submit, and the results stay right throughout (under the validation layer in CI).
+TEST(VulkanEndToEnd, DescriptorSetsAreReusedFromTokenToToken) {
+    if (!vulkan_here()) GTEST_SKIP();
+    std::string err;
+    std::unique_ptr<Backend> be = make_vulkan_backend(-1, 0, err);
+    ASSERT_NE(be, nullptr) << err;
+    std::unique_ptr<Stream> stream = be->create_stream();
+    OwnedTensor a = alloc_tensor(*be, TensorType::F32, 256), b = alloc_tensor(*be, TensorType::F32, 256);
+    OwnedTensor w = alloc_tensor(*be, TensorType::F32, 256, 64), out = alloc_tensor(*be, TensorType::F32, 64);
+    std::vector<float> va(256), vw(256 * 64);
+    for (size_t i = 0; i < va.size(); i++) va[i] = static_cast<float>(i % 7) * 0.25f;
+    for (size_t i = 0; i < vw.size(); i++) vw[i] = static_cast<float>(i % 5) * 0.5f;
+    stream->upload(a.t, va.data(), va.size() * 4);
+    stream->upload(w.t, vw.data(), vw.size() * 4);
+    auto step = [&] {  // a "token": the same ops on the same tensors
+        stream->add(a.t, a.t, b.t);
+        stream->rms_norm(b.t, nullptr, 1e-6f, b.t);
+        stream->matmul(w.t, b.t, out.t, nullptr);
+        std::vector<float> o(64);
+        stream->download(out.t, o.data());
+        return o;
+    };
+    uint64_t d0 = 0, w0 = 0, d1 = 0, w1 = 0, d2 = 0, w2 = 0;
+    ASSERT_TRUE(vulkan_stream_counters(*stream, d0, w0));
+    const std::vector<float> first = step();
+    ASSERT_TRUE(vulkan_stream_counters(*stream, d1, w1));
+    EXPECT_EQ(d1 - d0, 3u);
+    EXPECT_EQ(w1 - w0, 3u);  // new bindings: written once
+    for (int i = 0; i < 3; i++) EXPECT_EQ(step(), first);
+    ASSERT_TRUE(vulkan_stream_counters(*stream, d2, w2));
+    EXPECT_EQ(d2 - d1, 9u);
+    EXPECT_EQ(w2 - w1, 0u);  // the same bindings: nothing written
+    {
+        OwnedTensor gone = alloc_tensor(*be, TensorType::F32, 16);  // destroyed at the end of this scope
+    }
+    EXPECT_EQ(step(), first);  // written anew: the cache may name the destroyed buffer
+    EXPECT_EQ(step(), first);  // the cache emptied at the last submit and fills again
+    EXPECT_EQ(step(), first);
+    uint64_t d3 = 0, w3 = 0;
+    ASSERT_TRUE(vulkan_stream_counters(*stream, d3, w3));
+    EXPECT_EQ(d3 - d2, 9u);
+    EXPECT_EQ(w3 - w2, 6u);
+    std::unique_ptr<Backend> cpu = make_cpu_backend({1, nullptr, false});
+    std::unique_ptr<Stream> cpu_stream = cpu->create_stream();
+    EXPECT_FALSE(vulkan_stream_counters(*cpu_stream, d3, w3));
+}
+
 TEST(VulkanEndToEnd, AnAllocationPastTheLimitFailsAndTheBackendStaysUsable) {
     if (!vulkan_here()) GTEST_SKIP();
     std::string err;

@@ -12,6 +12,8 @@ std::unique_ptr<Backend> make_vulkan_backend(int, uint64_t, std::string& error) 
     return nullptr;
 }
 
+bool vulkan_stream_counters(const Stream&, uint64_t&, uint64_t&) { return false; }
+
 std::vector<ComputeDevice> vulkan_devices(std::string* status) {
     if (status)
         *status = "this build of Ponder has no Vulkan backend (configure with libvulkan-dev and glslc installed, "

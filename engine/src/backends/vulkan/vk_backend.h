@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "vk_context.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -73,6 +74,8 @@ public:
     VkDevice device() const { return device_; }
     const DeviceCaps& caps() const { return caps_; }
     uint64_t allocated() const { return allocated_; }
+    // Counts every buffer destroyed: a stream's cached descriptor sets are good while it stays put.
+    uint64_t buffers_destroyed() const { return buffers_destroyed_.load(); }
 
 private:
     std::unique_ptr<VkBuf> make_buffer(size_t bytes, bool host);
@@ -88,6 +91,7 @@ private:
     std::map<std::string, Pipeline> pipelines_;
     std::mutex memory_mutex_;
     uint64_t allocated_ = 0;
+    std::atomic<uint64_t> buffers_destroyed_{0};
 };
 
 // The device a request names: an index, a name (or part of one), or "" for the best usable

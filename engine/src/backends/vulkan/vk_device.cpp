@@ -82,6 +82,7 @@ int choose_device(const std::string& choice, std::string& error) {
 
 VkBuf::~VkBuf() {
     auto& be = static_cast<VulkanBackend&>(backend());
+    be.buffers_destroyed_.fetch_add(1);  // descriptor sets cached by streams may name it
     vkDestroyBuffer(be.device(), buffer_, nullptr);
     vkFreeMemory(be.device(), memory_, nullptr);
     if (!mapped_) be.freed(size());

@@ -10,13 +10,36 @@ namespace ponder::vk {
 namespace {
 
 constexpr uint32_t kSetsPerPool = 512;
+constexpr uint32_t kCachedSets = 4096;  // a generated token of a 64-layer model binds ~1,000
 constexpr uint32_t kMaxBindings = 4;
 constexpr size_t kStagingBytes = 8u << 20;  // transfers go through this much host memory at a time
 constexpr size_t kArenaBytes = 4u << 20;
 
 VkBuffer handle_of(const Buffer* b) { return static_cast<const VkBuf*>(b)->handle(); }
 
+VkDescriptorPool make_pool(VkDevice device, uint32_t sets) {
+    VkDescriptorPoolSize size{};
+    size.type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    size.descriptorCount = sets * kMaxBindings;
+    VkDescriptorPoolCreateInfo dp{};
+    dp.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
+    dp.maxSets = sets;
+    dp.poolSizeCount = 1;
+    dp.pPoolSizes = &size;
+    VkDescriptorPool pool;
+    check(vkCreateDescriptorPool(device, &dp, nullptr, &pool), "vkCreateDescriptorPool");
+    return pool;
+}
+
 } // namespace
+
+size_t SetKeyHash::operator()(const SetKey& k) const {
+    size_t h = std::hash<const void*>()(reinterpret_cast<const void*>(k.layout));
+    auto mix = [&h](uint64_t v) { h ^= std::hash<uint64_t>()(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
+    for (VkBuffer b : k.buffers) mix(reinterpret_cast<uint64_t>(b));
+    for (VkDeviceSize r : k.ranges) mix(r);
+    return h;
+}
 
 VulkanStream::VulkanStream(VulkanBackend& backend) : backend_(backend), device_(backend.device()) {
     VkCommandPoolCreateInfo cp{};
@@ -36,6 +59,8 @@ VulkanStream::VulkanStream(VulkanBackend& backend) : backend_(backend), device_(
         check(vkCreateFence(device_, &fi, nullptr, &fence_), "vkCreateFence");
         staging_ = backend.alloc_host(kStagingBytes);
         arena_ = backend.alloc_host(kArenaBytes);
+        cache_pool_ = make_pool(device_, kCachedSets);
+        cache_epoch_ = backend.buffers_destroyed();
     } catch (...) {
         release();
         throw;
@@ -52,6 +77,7 @@ void VulkanStream::release() {
     arena_.reset();
     staging_.reset();
     for (VkDescriptorPool pool : descriptor_pools_) vkDestroyDescriptorPool(device_, pool, nullptr);
+    if (cache_pool_) vkDestroyDescriptorPool(device_, cache_pool_, nullptr);
     if (fence_) vkDestroyFence(device_, fence_, nullptr);
     vkDestroyCommandPool(device_, command_pool_, nullptr);  // frees the command buffer too
 }
@@ -93,6 +119,12 @@ void VulkanStream::submit_and_wait() {
         check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
     }
     for (VkDescriptorPool pool : descriptor_pools_) check(vkResetDescriptorPool(device_, pool, 0), "vkResetDescriptorPool");
+    if (cache_stale_) {  // nothing in flight uses the cached sets any more
+        check(vkResetDescriptorPool(device_, cache_pool_, 0), "vkResetDescriptorPool");
+        cached_sets_.clear();
+        cache_stale_ = false;
+    }
+    cache_epoch_ = cached_sets_.empty() ? backend_.buffers_destroyed() : cache_epoch_;
     pool_in_use_ = 0;
     sets_left_ = descriptor_pools_.empty() ? 0 : kSetsPerPool;
     arena_used_ = 0;
@@ -146,7 +178,48 @@ void VulkanStream::dispatch(const std::string& shader, std::initializer_list<Bou
     if (gx > max[0] || gy > max[1] || gz > max[2])
         throw std::runtime_error("Vulkan: " + shader + " needs more workgroups than the device allows");
     begin();
-    const VkDescriptorSet set = allocate_set(p.set_layout);
+    const VkDescriptorSet set = descriptor_set(p.set_layout, bindings);
+    counters_.dispatches++;
+    vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
+    vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, 1, &set, 0, nullptr);
+    vkCmdPushConstants(cmd_, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
+    vkCmdDispatch(cmd_, gx, gy, gz);
+    barrier();
+}
+
+VkDescriptorSet VulkanStream::descriptor_set(VkDescriptorSetLayout layout, std::initializer_list<Bound> bindings) {
+    if (!cache_stale_ && backend_.buffers_destroyed() != cache_epoch_) cache_stale_ = true;
+    SetKey key;
+    key.layout = layout;
+    size_t i = 0;
+    for (const Bound& b : bindings) {
+        key.buffers[i] = b.buffer;
+        key.ranges[2 * i] = b.offset;
+        key.ranges[2 * i + 1] = b.range;
+        i++;
+    }
+    if (!cache_stale_) {
+        auto it = cached_sets_.find(key);
+        if (it != cached_sets_.end()) return it->second;
+    }
+    VkDescriptorSet set;
+    if (cache_stale_ || cached_sets_.size() >= kCachedSets) {
+        cache_stale_ = true;  // full: start over at the next submit
+        set = allocate_set(layout);
+    } else {
+        VkDescriptorSetAllocateInfo ai{};
+        ai.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO;
+        ai.descriptorPool = cache_pool_;
+        ai.descriptorSetCount = 1;
+        ai.pSetLayouts = &layout;
+        check(vkAllocateDescriptorSets(device_, &ai, &set), "vkAllocateDescriptorSets");
+        cached_sets_.emplace(key, set);
+    }
+    write_set(set, bindings);
+    return set;
+}
+
+void VulkanStream::write_set(VkDescriptorSet set, std::initializer_list<Bound> bindings) {
     VkDescriptorBufferInfo infos[kMaxBindings];
     VkWriteDescriptorSet writes[kMaxBindings];
     uint32_t n = 0;
@@ -162,29 +235,13 @@ void VulkanStream::dispatch(const std::string& shader, std::initializer_list<Bou
         n++;
     }
     vkUpdateDescriptorSets(device_, n, writes, 0, nullptr);
-    vkCmdBindPipeline(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.pipeline);
-    vkCmdBindDescriptorSets(cmd_, VK_PIPELINE_BIND_POINT_COMPUTE, p.layout, 0, 1, &set, 0, nullptr);
-    vkCmdPushConstants(cmd_, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes, push);
-    vkCmdDispatch(cmd_, gx, gy, gz);
-    barrier();
+    counters_.descriptor_writes++;
 }
 
 VkDescriptorSet VulkanStream::allocate_set(VkDescriptorSetLayout layout) {
     if (sets_left_ == 0) {
         if (!descriptor_pools_.empty()) pool_in_use_++;
-        if (pool_in_use_ == descriptor_pools_.size()) {
-            VkDescriptorPoolSize size{};
-            size.type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-            size.descriptorCount = kSetsPerPool * kMaxBindings;
-            VkDescriptorPoolCreateInfo dp{};
-            dp.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO;
-            dp.maxSets = kSetsPerPool;
-            dp.poolSizeCount = 1;
-            dp.pPoolSizes = &size;
-            VkDescriptorPool pool;
-            check(vkCreateDescriptorPool(device_, &dp, nullptr, &pool), "vkCreateDescriptorPool");
-            descriptor_pools_.push_back(pool);
-        }
+        if (pool_in_use_ == descriptor_pools_.size()) descriptor_pools_.push_back(make_pool(device_, kSetsPerPool));
         sets_left_ = kSetsPerPool;
     }
     VkDescriptorSetAllocateInfo ai{};
@@ -243,3 +300,15 @@ const std::vector<float>& VulkanStream::host_copy_of(const Tensor& t) {
 std::unique_ptr<Stream> VulkanBackend::create_stream() { return std::make_unique<VulkanStream>(*this); }
 
 } // namespace ponder::vk
+
+namespace ponder {
+
+bool vulkan_stream_counters(const Stream& stream, uint64_t& dispatches, uint64_t& descriptor_writes) {
+    const auto* vs = dynamic_cast<const vk::VulkanStream*>(&stream);
+    if (!vs) return false;
+    dispatches = vs->counters().dispatches;
+    descriptor_writes = vs->counters().descriptor_writes;
+    return true;
+}
+
+} // namespace ponder

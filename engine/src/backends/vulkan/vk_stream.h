@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 namespace ponder::vk {
 
@@ -19,6 +20,23 @@ struct Bound {
     uint32_t at_f() const { return at_b / 4; }
 };
 
+// What a descriptor set holds: its layout and up to four buffer ranges.
+struct SetKey {
+    VkDescriptorSetLayout layout = VK_NULL_HANDLE;
+    std::array<VkBuffer, 4> buffers{};
+    std::array<VkDeviceSize, 8> ranges{};  // offset, range per binding
+    bool operator==(const SetKey&) const = default;
+};
+struct SetKeyHash {
+    size_t operator()(const SetKey& k) const;
+};
+
+// Counts for tests and benchmarks: how much recording work the ops took.
+struct StreamCounters {
+    uint64_t dispatches = 0;
+    uint64_t descriptor_writes = 0;  // sets written (vkUpdateDescriptorSets); the rest were reused
+};
+
 class VulkanStream final : public Stream {
 public:
     explicit VulkanStream(VulkanBackend& backend);
@@ -28,6 +46,7 @@ public:
     void upload(const Tensor& dst, const void* src, size_t bytes, size_t at) override;
     void download(const Tensor& src, void* dst) override;
     void synchronize() override;
+    const StreamCounters& counters() const { return counters_; }
 
     void get_rows(const Tensor& table, const Tensor& ids, const Tensor& out) override;
     void rms_norm(const Tensor& x, const Tensor* w, float eps, const Tensor& out) override;
@@ -50,6 +69,10 @@ private:
     size_t arena_alloc(size_t bytes);
     const std::vector<float>& host_copy_of(const Tensor& t);  // small device tensors the host needs
     VkDescriptorSet allocate_set(VkDescriptorSetLayout layout);
+    // The set for these bindings: a cached one when the same layout and ranges were bound before
+    // (a generated token binds what the last one did), else a new one, written.
+    VkDescriptorSet descriptor_set(VkDescriptorSetLayout layout, std::initializer_list<Bound> bindings);
+    void write_set(VkDescriptorSet set, std::initializer_list<Bound> bindings);
     void release();         // destroys what the constructor made
     void begin();           // opens the command buffer if it is not open
     void barrier();         // orders everything recorded so far before what follows
@@ -66,6 +89,14 @@ private:
     std::vector<VkDescriptorPool> descriptor_pools_;
     size_t pool_in_use_ = 0;
     uint32_t sets_left_ = 0;
+    // Sets kept across submits, keyed by what they hold. Sets are never rewritten; when a buffer
+    // has been destroyed since the cache was filled (one may name it), or the pool is full, new
+    // sets come from the per-submit pools until the next submit empties the cache.
+    VkDescriptorPool cache_pool_ = VK_NULL_HANDLE;
+    std::unordered_map<SetKey, VkDescriptorSet, SetKeyHash> cached_sets_;
+    uint64_t cache_epoch_ = 0;   // buffers_destroyed() when the cache was last emptied
+    bool cache_stale_ = false;   // empty it at the next submit
+    StreamCounters counters_;
     bool recording_ = false;
     std::unique_ptr<VkBuf> staging_;  // transfers, in pieces of its size
     std::unique_ptr<VkBuf> arena_;    // host-made tables read by shaders

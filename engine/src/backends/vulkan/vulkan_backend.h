@@ -20,4 +20,8 @@ bool vulkan_built_in();
 // in `error` when there is no such device, no driver, or no Vulkan in this build.
 std::unique_ptr<Backend> make_vulkan_backend(int device, uint64_t memory_limit, std::string& error);
 
+// A Vulkan stream's recording work so far: dispatches, and descriptor sets written for them (the
+// rest were reused from its cache). False for a stream of another backend.
+bool vulkan_stream_counters(const Stream& stream, uint64_t& dispatches, uint64_t& descriptor_writes);
+
 } // namespace ponder
