@@ -138,8 +138,16 @@ Bound VulkanStream::bind(const Tensor& t) const {
     const VkDeviceSize align = caps.min_storage_align;
     Bound b;
     b.buffer = handle_of(t.buffer);
-    b.offset = t.offset / align * align;
     const VkDeviceSize size = (std::max<size_t>(t.buffer->size(), 4) + 3) & ~VkDeviceSize{3};
+    // The whole buffer when the device can bind it, the tensor's place passed to the shader: every
+    // view of a buffer (the KV cache row of each new token) then shares one cached descriptor set.
+    if (size <= caps.max_storage_range && t.offset + t.extent_bytes() <= UINT32_MAX) {
+        b.offset = 0;
+        b.range = size;
+        b.at_b = static_cast<uint32_t>(t.offset);
+        return b;
+    }
+    b.offset = t.offset / align * align;
     b.range = std::min<VkDeviceSize>(size - b.offset, caps.max_storage_range);
     b.at_b = static_cast<uint32_t>(t.offset - b.offset);
     if (b.at_b + t.extent_bytes() > b.range)
