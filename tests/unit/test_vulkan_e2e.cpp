@@ -158,9 +158,10 @@ TEST(VulkanEndToEnd, ADeviceTooSmallIsAClearErrorAndTheCpuStillWorks) {
 }
 
 // A generated token binds what the one before bound: its descriptor sets come from the stream's
-// cache instead of being written again. A destroyed buffer empties the cache (a set may name it)
-// at the next submit, and the results stay right throughout (under the validation layer in CI).
-TEST(VulkanEndToEnd, DescriptorSetsAreReusedFromTokenToToken) {
+// cache instead of being written again, and it waits once, for its logits (its small input is
+// queued with the ops). A destroyed buffer empties the cache (a set may name it) at the next
+// submit, and the results stay right throughout (under the validation layer in CI).
+TEST(VulkanEndToEnd, ATokenReusesItsDescriptorSetsAndWaitsOnce) {
     if (!vulkan_here()) GTEST_SKIP();
     std::string err;
     std::unique_ptr<Backend> be = make_vulkan_backend(-1, 0, err);
@@ -171,9 +172,11 @@ TEST(VulkanEndToEnd, DescriptorSetsAreReusedFromTokenToToken) {
     std::vector<float> va(256), vw(256 * 64);
     for (size_t i = 0; i < va.size(); i++) va[i] = static_cast<float>(i % 7) * 0.25f;
     for (size_t i = 0; i < vw.size(); i++) vw[i] = static_cast<float>(i % 5) * 0.5f;
-    stream->upload(a.t, va.data(), va.size() * 4);
     stream->upload(w.t, vw.data(), vw.size() * 4);
-    auto step = [&] {  // a "token": the same ops on the same tensors
+    auto step = [&] {  // a "token": its input in, the same ops on the same tensors, its output out
+        std::vector<float> input = va;
+        stream->upload(a.t, input.data(), input.size() * 4);
+        std::fill(input.begin(), input.end(), -1.f);  // the caller may reuse its memory at once
         stream->add(a.t, a.t, b.t);
         stream->rms_norm(b.t, nullptr, 1e-6f, b.t);
         stream->matmul(w.t, b.t, out.t, nullptr);
@@ -181,16 +184,22 @@ TEST(VulkanEndToEnd, DescriptorSetsAreReusedFromTokenToToken) {
         stream->download(out.t, o.data());
         return o;
     };
-    uint64_t d0 = 0, w0 = 0, d1 = 0, w1 = 0, d2 = 0, w2 = 0;
-    ASSERT_TRUE(vulkan_stream_counters(*stream, d0, w0));
+    auto counters = [&] {
+        VulkanStreamCounters c;
+        EXPECT_TRUE(vulkan_stream_counters(*stream, c));
+        return c;
+    };
+    const VulkanStreamCounters c0 = counters();
     const std::vector<float> first = step();
-    ASSERT_TRUE(vulkan_stream_counters(*stream, d1, w1));
-    EXPECT_EQ(d1 - d0, 3u);
-    EXPECT_EQ(w1 - w0, 3u);  // new bindings: written once
+    const VulkanStreamCounters c1 = counters();
+    EXPECT_EQ(c1.dispatches - c0.dispatches, 3u);
+    EXPECT_EQ(c1.descriptor_writes - c0.descriptor_writes, 3u);  // new bindings: written once
+    EXPECT_EQ(c1.submits - c0.submits, 1u);                       // one wait: the download
     for (int i = 0; i < 3; i++) EXPECT_EQ(step(), first);
-    ASSERT_TRUE(vulkan_stream_counters(*stream, d2, w2));
-    EXPECT_EQ(d2 - d1, 9u);
-    EXPECT_EQ(w2 - w1, 0u);  // the same bindings: nothing written
+    VulkanStreamCounters c2 = counters();
+    EXPECT_EQ(c2.dispatches - c1.dispatches, 9u);
+    EXPECT_EQ(c2.descriptor_writes - c1.descriptor_writes, 0u);  // the same bindings: nothing written
+    EXPECT_EQ(c2.submits - c1.submits, 3u);
     // Another view of a bound buffer (as each new token's row of the KV cache is) shares its set:
     // the buffer is bound whole and the view's place goes to the shader.
     stream->matmul(rows(w.t, 32, 32), b.t, slice(out.t, 0, 0, 32), nullptr);
@@ -199,23 +208,21 @@ TEST(VulkanEndToEnd, DescriptorSetsAreReusedFromTokenToToken) {
     stream->download(out.t, swapped.data());
     EXPECT_EQ(std::vector<float>(swapped.begin(), swapped.begin() + 32), std::vector<float>(first.begin() + 32, first.end()));
     EXPECT_EQ(std::vector<float>(swapped.begin() + 32, swapped.end()), std::vector<float>(first.begin(), first.begin() + 32));
-    uint64_t dv = 0, wv = 0;
-    ASSERT_TRUE(vulkan_stream_counters(*stream, dv, wv));
-    EXPECT_EQ(wv, w2);
-    d2 = dv;
+    EXPECT_EQ(counters().descriptor_writes, c2.descriptor_writes);
+    c2 = counters();
     {
         OwnedTensor gone = alloc_tensor(*be, TensorType::F32, 16);  // destroyed at the end of this scope
     }
     EXPECT_EQ(step(), first);  // written anew: the cache may name the destroyed buffer
     EXPECT_EQ(step(), first);  // the cache emptied at the last submit and fills again
     EXPECT_EQ(step(), first);
-    uint64_t d3 = 0, w3 = 0;
-    ASSERT_TRUE(vulkan_stream_counters(*stream, d3, w3));
-    EXPECT_EQ(d3 - d2, 9u);
-    EXPECT_EQ(w3 - w2, 6u);
+    const VulkanStreamCounters c3 = counters();
+    EXPECT_EQ(c3.dispatches - c2.dispatches, 9u);
+    EXPECT_EQ(c3.descriptor_writes - c2.descriptor_writes, 6u);
     std::unique_ptr<Backend> cpu = make_cpu_backend({1, nullptr, false});
     std::unique_ptr<Stream> cpu_stream = cpu->create_stream();
-    EXPECT_FALSE(vulkan_stream_counters(*cpu_stream, d3, w3));
+    VulkanStreamCounters none;
+    EXPECT_FALSE(vulkan_stream_counters(*cpu_stream, none));
 }
 
 TEST(VulkanEndToEnd, AnAllocationPastTheLimitFailsAndTheBackendStaysUsable) {

@@ -12,7 +12,7 @@ std::unique_ptr<Backend> make_vulkan_backend(int, uint64_t, std::string& error) 
     return nullptr;
 }
 
-bool vulkan_stream_counters(const Stream&, uint64_t&, uint64_t&) { return false; }
+bool vulkan_stream_counters(const Stream&, VulkanStreamCounters&) { return false; }
 
 std::vector<ComputeDevice> vulkan_devices(std::string* status) {
     if (status)

@@ -14,6 +14,9 @@ constexpr uint32_t kCachedSets = 4096;  // a generated token of a 64-layer model
 constexpr uint32_t kMaxBindings = 4;
 constexpr size_t kStagingBytes = 8u << 20;  // transfers go through this much host memory at a time
 constexpr size_t kArenaBytes = 4u << 20;
+// Uploads up to this size (a token id, a batch's positions) are copied into the arena and queued
+// with the ops, so a generated token waits once, for its logits.
+constexpr size_t kQueuedUploadBytes = 64u << 10;
 
 VkBuffer handle_of(const Buffer* b) { return static_cast<const VkBuf*>(b)->handle(); }
 
@@ -116,6 +119,7 @@ void VulkanStream::submit_and_wait() {
                              VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
         check(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer");
         backend_.submit_and_wait(cmd_, fence_);
+        counters_.submits++;
         check(vkResetCommandBuffer(cmd_, 0), "vkResetCommandBuffer");
     }
     for (VkDescriptorPool pool : descriptor_pools_) check(vkResetDescriptorPool(device_, pool, 0), "vkResetDescriptorPool");
@@ -272,6 +276,14 @@ void VulkanStream::copy_region(VkBuffer src, VkDeviceSize src_off, VkBuffer dst,
 
 void VulkanStream::upload(const Tensor& dst, const void* src, size_t bytes, size_t at) {
     const uint8_t* from = static_cast<const uint8_t*>(src);
+    if (bytes > 0 && bytes <= kQueuedUploadBytes) {
+        // `src` is copied now, so the caller may reuse it at once; the arena holds it until the
+        // next submit has run the copy.
+        const size_t off = arena_alloc(bytes);
+        std::memcpy(static_cast<uint8_t*>(arena_->mapped()) + off, from, bytes);
+        copy_region(arena_->handle(), off, handle_of(dst.buffer), dst.offset + at, bytes);
+        return;
+    }
     for (size_t done = 0; done < bytes;) {
         const size_t n = std::min(bytes - done, staging_->size());
         // The staging buffer is free: every earlier transfer through it has been waited for.
@@ -311,11 +323,10 @@ std::unique_ptr<Stream> VulkanBackend::create_stream() { return std::make_unique
 
 namespace ponder {
 
-bool vulkan_stream_counters(const Stream& stream, uint64_t& dispatches, uint64_t& descriptor_writes) {
+bool vulkan_stream_counters(const Stream& stream, VulkanStreamCounters& counters) {
     const auto* vs = dynamic_cast<const vk::VulkanStream*>(&stream);
     if (!vs) return false;
-    dispatches = vs->counters().dispatches;
-    descriptor_writes = vs->counters().descriptor_writes;
+    counters = vs->counters();
     return true;
 }
 

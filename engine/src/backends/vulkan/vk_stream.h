@@ -2,6 +2,7 @@
 #pragma once
 
 #include "vk_backend.h"
+#include "vulkan_backend.h"
 
 #include <array>
 #include <initializer_list>
@@ -31,11 +32,7 @@ struct SetKeyHash {
     size_t operator()(const SetKey& k) const;
 };
 
-// Counts for tests and benchmarks: how much recording work the ops took.
-struct StreamCounters {
-    uint64_t dispatches = 0;
-    uint64_t descriptor_writes = 0;  // sets written (vkUpdateDescriptorSets); the rest were reused
-};
+
 
 class VulkanStream final : public Stream {
 public:
@@ -46,7 +43,7 @@ public:
     void upload(const Tensor& dst, const void* src, size_t bytes, size_t at) override;
     void download(const Tensor& src, void* dst) override;
     void synchronize() override;
-    const StreamCounters& counters() const { return counters_; }
+    const VulkanStreamCounters& counters() const { return counters_; }
 
     void get_rows(const Tensor& table, const Tensor& ids, const Tensor& out) override;
     void rms_norm(const Tensor& x, const Tensor* w, float eps, const Tensor& out) override;
@@ -96,7 +93,7 @@ private:
     std::unordered_map<SetKey, VkDescriptorSet, SetKeyHash> cached_sets_;
     uint64_t cache_epoch_ = 0;   // buffers_destroyed() when the cache was last emptied
     bool cache_stale_ = false;   // empty it at the next submit
-    StreamCounters counters_;
+    VulkanStreamCounters counters_;
     bool recording_ = false;
     std::unique_ptr<VkBuf> staging_;  // transfers, in pieces of its size
     std::unique_ptr<VkBuf> arena_;    // host-made tables read by shaders

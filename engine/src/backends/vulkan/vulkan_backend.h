@@ -20,8 +20,13 @@ bool vulkan_built_in();
 // in `error` when there is no such device, no driver, or no Vulkan in this build.
 std::unique_ptr<Backend> make_vulkan_backend(int device, uint64_t memory_limit, std::string& error);
 
-// A Vulkan stream's recording work so far: dispatches, and descriptor sets written for them (the
-// rest were reused from its cache). False for a stream of another backend.
-bool vulkan_stream_counters(const Stream& stream, uint64_t& dispatches, uint64_t& descriptor_writes);
+// A Vulkan stream's work so far, for tests and benchmarks.
+struct VulkanStreamCounters {
+    uint64_t dispatches = 0;
+    uint64_t descriptor_writes = 0;  // sets written for them; the rest were reused from the cache
+    uint64_t submits = 0;            // command buffers submitted, each waited for (fence waits)
+};
+// False for a stream of another backend.
+bool vulkan_stream_counters(const Stream& stream, VulkanStreamCounters& counters);
 
 } // namespace ponder
