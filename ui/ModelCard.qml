@@ -20,6 +20,13 @@ Card {
     required property real memoryAvailable
     required property real memoryTotal
     required property int memoryFit
+    required property string gpuName
+    required property real gpuMemory
+    required property real gpuNeeded
+    required property int gpuLayers
+    required property int layerCount
+    required property bool gpuFits
+    required property string placement
     required property string source
     required property string error
     required property bool isLoaded
@@ -94,6 +101,12 @@ Card {
             available: card.memoryAvailable
             total: card.memoryTotal
             fit: card.memoryFit
+            gpuName: card.gpuName
+            gpuTotal: card.gpuMemory
+            gpuNeeded: card.gpuNeeded
+            gpuLayers: card.gpuLayers
+            layerCount: card.layerCount
+            gpuFits: card.gpuFits
         }
         RowLayout {
             Layout.fillWidth: true

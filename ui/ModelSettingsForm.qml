@@ -93,6 +93,24 @@ GridLayout {
         ToolTip.text: qsTr("The Vulkan backend gives the CPU's answers but is not yet tuned for speed")
     }
 
+    // With a GPU chosen: how many layers it holds (the rest run on the CPU); -1 is "all that fit".
+    Label {
+        visible: editor.device.startsWith("vulkan#")
+        text: qsTr("GPU layers")
+    }
+    SpinBox {
+        objectName: "gpuLayersBox"
+        visible: editor.device.startsWith("vulkan#")
+        from: -1
+        to: 999
+        editable: true
+        value: editor.gpuLayers
+        textFromValue: (v, locale) => v < 0 ? qsTr("All that fit") : Number(v).toLocaleString(locale, "f", 0)
+        valueFromText: (text, locale) => text === qsTr("All that fit") ? -1 : Number.fromLocaleString(locale, text)
+        onValueModified: editor.gpuLayers = value
+        Accessible.name: qsTr("GPU layers (the rest run on the CPU)")
+    }
+
     Label { text: qsTr("Thinking budget") }
     RowLayout {
         Layout.fillWidth: true

@@ -197,15 +197,15 @@ DeviceChoice devices_spec(const Args& args) {
     }
     const ComputeDevice gpu = vulkan_device(args.get("device", "0"), devices);
     const std::string spec = backend + "#" + std::to_string(gpu.index);
+    if (!gpu.unusable.empty()) {  // the engine refuses it with the reason
+        c.devices = spec;
+        return c;
+    }
     if (args.has("gpu-layers")) {
         const int layers = parse_int(args, "gpu-layers", 0);
         if (layers < 0) throw UsageError("--gpu-layers must be 0 or more");
-        c.devices = gpu_layers_devices(model_path(args), spec, layers, error);
-        if (c.devices.empty()) throw CommandError(error);
-        return c;
-    }
-    if (!gpu.unusable.empty()) {  // the engine refuses it with the reason
-        c.devices = spec;
+        if (!layers_on_gpu(model_path(args), gpu, layers, parse_int(args, "ctx", 0), cache_type(args), c, error))
+            throw CommandError(error);
         return c;
     }
     if (!fit_on_gpu(model_path(args), gpu, parse_int(args, "ctx", 0), cache_type(args), c, error)) throw CommandError(error);

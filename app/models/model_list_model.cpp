@@ -1,5 +1,6 @@
 #include "models/model_list_model.h"
 
+#include "models/device_placement.h"
 #include "models/model_settings.h"
 
 #include <algorithm>
@@ -10,7 +11,9 @@ ModelListModel::ModelListModel(const ModelSettingsStore* settings, QObject* pare
     : QAbstractListModel(parent), m_settings(settings) {
     connect(settings, &ModelSettingsStore::settingsChanged, this, [this](const QString& path) {
         const int row = indexOf(path);
-        if (row >= 0) emitRowChanged(row, {ChosenContextRole, MemoryNeededRole, FitsRole, MemoryFitRole, ShowPlanRole});
+        if (row >= 0)
+            emitRowChanged(row, {ChosenContextRole, MemoryNeededRole, FitsRole, MemoryFitRole, ShowPlanRole, GpuNameRole,
+                                 GpuMemoryRole, GpuNeededRole, GpuLayersRole, LayerCountRole, GpuFitsRole, PlacementRole});
     });
 }
 
@@ -23,7 +26,26 @@ int ModelListModel::chosenContext(const ModelInfo& info) const {
 }
 
 quint64 ModelListModel::memoryNeeded(const ModelInfo& info) const {
-    return memoryNeededBytes(info.metadata.fileSize, info.metadata.kvBytesPerToken, chosenContext(info));
+    const quint64 all = memoryNeededBytes(info.metadata.fileSize, info.metadata.kvBytesPerToken, chosenContext(info));
+    const ponder::DeviceChoice* p = placement(info);
+    const quint64 gpu = p ? p->gpu_bytes : 0;
+    return all > gpu ? all - gpu : 0;
+}
+
+const ponder::DeviceChoice* ModelListModel::placement(const ModelInfo& info) const {
+    if (!info.metadataRead || !info.metadata.ok()) return nullptr;
+    const ModelSettings s = m_settings->settings(info.path);
+    const int context = chosenContext(info);
+    const QString key = QStringLiteral("%1|%2|%3|%4").arg(s.device).arg(s.gpuLayers).arg(context).arg(info.metadata.fileSize);
+    CachedPlacement& c = m_placements[info.path];
+    if (c.key != key) {
+        QString error;
+        c.key = key;
+        c.choice = ponder::DeviceChoice{};
+        c.choice.devices = "cpu";
+        c.ok = s.device == QLatin1String("cpu") || resolveDevices(info.path, s, context, c.choice, error);
+    }
+    return c.ok ? &c.choice : nullptr;
 }
 
 bool ModelListModel::showPlan(const ModelInfo& info) const {
@@ -64,6 +86,13 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const {
     case IsLoadingRole: return !m_loadingPath.isEmpty() && m.path == m_loadingPath;
     case FileCountRole: return m.metadataRead ? std::max(md.splitCount, 1) : splitCountOfName(m.path);
     case ShowPlanRole: return showPlan(m);
+    case GpuNameRole: return placement(m) ? QString::fromStdString(placement(m)->gpu_name) : QString();
+    case GpuMemoryRole: return placement(m) ? static_cast<qint64>(placement(m)->gpu_memory) : qint64{0};
+    case GpuNeededRole: return placement(m) ? static_cast<qint64>(placement(m)->gpu_bytes) : qint64{0};
+    case GpuLayersRole: return placement(m) ? placement(m)->gpu_layers : 0;
+    case LayerCountRole: return placement(m) ? placement(m)->n_layer : 0;
+    case GpuFitsRole: return !placement(m) || placement(m)->fits;
+    case PlacementRole: return placement(m) ? QString::fromStdString(placement(m)->why) : QString();
     default: return {};
     }
 }
@@ -94,6 +123,13 @@ QHash<int, QByteArray> ModelListModel::roleNames() const {
         {IsLoadingRole, "isLoading"},
         {FileCountRole, "fileCount"},
         {ShowPlanRole, "showPlan"},
+        {GpuNameRole, "gpuName"},
+        {GpuMemoryRole, "gpuMemory"},
+        {GpuNeededRole, "gpuNeeded"},
+        {GpuLayersRole, "gpuLayers"},
+        {LayerCountRole, "layerCount"},
+        {GpuFitsRole, "gpuFits"},
+        {PlacementRole, "placement"},
     };
 }
 

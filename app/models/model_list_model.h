@@ -1,12 +1,15 @@
 // The local models as a list for QML: one row per model file with what the Models page shows
 // (name, architecture, size, quantization, memory needed against what the machine has, errors).
-// Changed only on the GUI thread, by ModelLibrary; data() never blocks.
+// Changed only on the GUI thread, by ModelLibrary. data() blocks only to place a model on this
+// machine's devices, which reads its header once per change of its settings (milliseconds).
 #pragma once
 
 #include "models/memory_estimate.h"
 #include "models/model_info.h"
+#include "ponder/devices.h"
 
 #include <QAbstractListModel>
+#include <QHash>
 #include <QList>
 #include <QtQml/qqmlregistration.h>
 
@@ -29,7 +32,7 @@ public:
         FileSizeRole,         // bytes (qint64)
         ContextLengthRole,    // trained context, tokens
         ChosenContextRole,    // the context the settings ask for, capped by the trained one
-        MemoryNeededRole,     // bytes: weights + F16 KV cache at the chosen context
+        MemoryNeededRole,     // bytes of RAM: weights + F16 KV cache at the chosen context, less what goes to a GPU
         MemoryAvailableRole,  // bytes available now (MemAvailable)
         MemoryTotalRole,      // bytes of RAM (MemTotal)
         FitsRole,             // bool: needed <= available
@@ -49,6 +52,14 @@ public:
         // Whether the card shows where the model would go (ModelPlanner): for the full R1
         // architecture (deepseek2), and for any model too big for this machine's memory.
         ShowPlanRole,
+        // Where its settings ("Runs on", "GPU layers") put it on this machine (ponder/devices.h):
+        GpuNameRole,          // the GPU that holds part or all of it; empty: the CPU alone
+        GpuMemoryRole,        // that GPU's memory, bytes
+        GpuNeededRole,        // bytes of weights and KV cache on it
+        GpuLayersRole,        // layers on it, of LayerCountRole
+        LayerCountRole,
+        GpuFitsRole,          // false: a fixed layer count needs more than the GPU has
+        PlacementRole,        // one line: what goes where, and why
     };
     Q_ENUM(Role)
     enum MemoryFitLevel { Fits, Tight, TooBig };  // mirrors MemoryFit, for QML
@@ -85,6 +96,15 @@ signals:
 
 private:
     void emitRowChanged(int row, const QList<int>& roles = {});
+    // The row's placement, computed when its settings or file changed since the last call; null
+    // when it cannot be worked out (the header is unreadable).
+    const ponder::DeviceChoice* placement(const ModelInfo& info) const;
+    struct CachedPlacement {
+        QString key;
+        bool ok = false;
+        ponder::DeviceChoice choice;
+    };
+    mutable QHash<QString, CachedPlacement> m_placements;
     void moveMarker(QString& marker, const QString& path, int role);
     const ModelSettingsStore* m_settings;
     QList<ModelInfo> m_models;

@@ -1,5 +1,6 @@
 #include "models/model_loader.h"
 
+#include "models/device_placement.h"
 #include "models/model_info.h"
 #include "models/model_library.h"
 #include "models/model_settings.h"
@@ -19,21 +20,21 @@ namespace {
 constexpr int kProgressMax = 1000;
 
 void loadJob(QPromise<LoadOutcome>& promise, const ModelLoader::LoadFunction& loadFunction, const QString& path,
-             ponder::ModelOptions options, int contextLength, qint64 chunkBytes) {
+             ponder::ModelOptions options, const ModelSettings& settings, int contextLength, qint64 chunkBytes) {
     promise.setProgressRange(0, kProgressMax);
     LoadOutcome out;
     std::string error;
     const std::string modelFile = QFile::encodeName(path).toStdString();
-    if (options.devices == "auto") {  // listing the devices opens the Vulkan driver: not on the GUI thread
+    {  // "Runs on" and "GPU layers" into a devices spec (listing devices opens the Vulkan driver: not on the GUI thread)
         ponder::DeviceChoice choice;
-        if (!ponder::choose_devices(modelFile, ponder::list_devices().devices, contextLength, ponder::TensorType::F16, choice,
-                                    error)) {
-            out.error = QString::fromStdString(error);
+        QString why;
+        if (!resolveDevices(path, settings, contextLength, choice, why)) {
+            out.error = why;
             promise.addResult(out);
             return;
         }
         options.devices = choice.devices;
-        out.choice = QString::fromStdString(choice.why);
+        if (settings.device != QLatin1String("cpu")) out.choice = QString::fromStdString(choice.why);
     }
     // Weights copied into a GPU's memory report their progress, and Cancel stops the copy.
     std::atomic<bool> cancelled{false};
@@ -153,10 +154,11 @@ void ModelLoader::load(const QString& path) {
     // Always the count the model's settings show (their default already follows the engine's
     // rule for tiny models), so the header's "N threads" and the settings agree.
     // And the device the model's settings name ("cpu" or "vulkan#N").
+    ModelSettings settings;
+    settings.device = QStringLiteral("cpu");
     if (m_library) {
-        const ModelSettings s = m_library->settingsStore()->settings(path);
-        options.n_threads = s.threads;
-        options.devices = s.device.toStdString();
+        settings = m_library->settingsStore()->settings(path);
+        options.n_threads = settings.threads;
     }
 
     m_watcher = new QFutureWatcher<LoadOutcome>(this);
@@ -172,7 +174,7 @@ void ModelLoader::load(const QString& path) {
     });
     setProgress(0, false);
     setState(Loading);
-    watcher->setFuture(QtConcurrent::run(&m_pool, loadJob, m_loadFunction, path, options, settingsContext(path), m_chunkBytes));
+    watcher->setFuture(QtConcurrent::run(&m_pool, loadJob, m_loadFunction, path, options, settings, settingsContext(path), m_chunkBytes));
 }
 
 void ModelLoader::finished(const QString& path, const LoadOutcome& outcome) {

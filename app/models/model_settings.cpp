@@ -65,6 +65,7 @@ ModelSettings ModelSettingsStore::clamped(ModelSettings s) const {
     static const QRegularExpression vulkan(QStringLiteral("^vulkan#[0-9]{1,3}$"));
     if (s.device != QLatin1String("cpu") && s.device != QLatin1String("auto") && !vulkan.match(s.device).hasMatch())
         s.device = QStringLiteral("auto");
+    s.gpuLayers = std::clamp(s.gpuLayers, -1, ModelSettings::kMaxGpuLayers);
     s.thinkBudget = std::clamp(s.thinkBudget, -1, ponder::kMaxThinkingBudget);
     return s;
 }
@@ -81,6 +82,7 @@ ModelSettings ModelSettingsStore::settings(const QString& modelPath) const {
     s.systemPrompt = m_settings->value(QStringLiteral("systemPrompt"), d.systemPrompt).toString();
     s.threads = m_settings->value(QStringLiteral("threads"), d.threads).toInt();
     s.device = m_settings->value(QStringLiteral("device"), d.device).toString();
+    s.gpuLayers = m_settings->value(QStringLiteral("gpuLayers"), d.gpuLayers).toInt();
     s.thinkBudget = m_settings->value(QStringLiteral("thinkBudget"), d.thinkBudget).toInt();
     s.loopStop = m_settings->value(QStringLiteral("loopStop"), d.loopStop).toBool();
     m_settings->endGroup();
@@ -104,6 +106,7 @@ void ModelSettingsStore::setSettings(const QString& modelPath, const ModelSettin
     put(QStringLiteral("systemPrompt"), s.systemPrompt, s.systemPrompt.isEmpty());
     put(QStringLiteral("threads"), s.threads, s.threads == d.threads);
     put(QStringLiteral("device"), s.device, s.device == d.device);
+    put(QStringLiteral("gpuLayers"), s.gpuLayers, s.gpuLayers == d.gpuLayers);
     put(QStringLiteral("thinkBudget"), s.thinkBudget, s.thinkBudget == d.thinkBudget);
     put(QStringLiteral("loopStop"), s.loopStop, s.loopStop == d.loopStop);
     m_settings->endGroup();

@@ -28,6 +28,9 @@ struct ModelSettings {
     // Where the model runs: "auto" (the best discrete GPU that holds it at this context, else the
     // CPU: ponder::choose_devices), "cpu", or "vulkan#N" (Vulkan device N of ponder/devices.h).
     QString device = QStringLiteral("auto");
+    // With a GPU named in `device`: layers on it (the rest on the CPU), -1 as many as fit.
+    int gpuLayers = -1;
+    static constexpr int kMaxGpuLayers = 999;
     // Reasoning control (ponder/thinking.h): tokens of thought before the engine ends it and the
     // model answers (-1: no budget, R1's own length), and whether a detected loop ends the thought
     // (true) or only warns.

@@ -98,6 +98,10 @@ void ModelSettingsEditor::setDevice(const QString& v) {
     update([&](ModelSettings& s) { s.device = v; });
 }
 
+void ModelSettingsEditor::setGpuLayers(int v) {
+    update([&](ModelSettings& s) { s.gpuLayers = v; });
+}
+
 void ModelSettingsEditor::setThinkBudget(int v) {
     update([&](ModelSettings& s) { s.thinkBudget = v; });
 }

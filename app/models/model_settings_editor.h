@@ -27,7 +27,8 @@ class ModelSettingsEditor : public QObject {
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY valuesChanged)
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY valuesChanged)
     Q_PROPERTY(int maxThreads READ maxThreads NOTIFY targetChanged)
-    Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY valuesChanged)  // "cpu", "vulkan#N"
+    Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY valuesChanged)  // "auto", "cpu", "vulkan#N"
+    Q_PROPERTY(int gpuLayers READ gpuLayers WRITE setGpuLayers NOTIFY valuesChanged)  // -1: as many as fit
     // Where a model can run: [{value: "cpu", text: "CPU"}, {value: "vulkan#0", text: "GPU 0: ..."}]
     Q_PROPERTY(QVariantList deviceChoices READ deviceChoices CONSTANT)
     // Tokens of thought before Ponder ends it and the model answers; -1: no budget.
@@ -52,6 +53,7 @@ public:
     int threads() const { return current().threads; }
     int maxThreads() const;
     QString device() const { return current().device; }
+    int gpuLayers() const { return current().gpuLayers; }
     static QVariantList deviceChoices();
     int thinkBudget() const { return current().thinkBudget; }
     bool loopStop() const { return current().loopStop; }
@@ -65,6 +67,7 @@ public:
     void setSystemPrompt(const QString& v);
     void setThreads(int v);
     void setDevice(const QString& v);
+    void setGpuLayers(int v);
     void setThinkBudget(int v);
     void setLoopStop(bool v);
     Q_INVOKABLE void resetToDefaults();

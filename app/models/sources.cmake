@@ -3,6 +3,7 @@ target_sources(ponder_app_core PRIVATE
   models/catalogue.cpp models/catalogue.h
   models/database_library_store.cpp models/database_library_store.h
   models/discovery.cpp models/discovery.h
+  models/device_placement.cpp models/device_placement.h
   models/download_list_model.cpp models/download_list_model.h
   models/download_manager.cpp models/download_manager.h
   models/download_transfer.cpp models/download_transfer.h

@@ -126,7 +126,7 @@ private slots:
         QVERIFY(waitState(f.loader, ModelLoader::Ready));
         QVERIFY2(f.loader.backendText().startsWith("Vulkan ("), qPrintable(f.loader.backendText()));
         QVERIFY2(f.loader.statusText().contains("Vulkan"), qPrintable(f.loader.statusText()));  // the header
-        QVERIFY(f.loader.deviceChoice().isEmpty());  // the user chose
+        QVERIFY2(f.loader.deviceChoice().contains("the whole model"), qPrintable(f.loader.deviceChoice()));  // what went there
         f.loader.unload();
         s.device = "vulkan#9";  // a device that is not there
         f.modelSettings.setSettings(path, s);
@@ -173,6 +173,50 @@ private slots:
         } else {
             QVERIFY2(f.loader.deviceChoice().startsWith("Vulkan #"), qPrintable(f.loader.deviceChoice()));
         }
+    }
+
+    // The models page's memory bar: what the model's settings put on the GPU and what stays in RAM
+    // (lavapipe in CI, a Vulkan device whose memory is the machine's), and the load follows it.
+    void placementFollowsRunsOnAndGpuLayers() {
+        bool vulkan = false;
+        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
+            vulkan = vulkan || (d.backend == "vulkan" && d.unusable.empty());
+        if (!vulkan) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
+        Fixture f;
+        const QString path = f.add("tiny.gguf");
+        QVERIFY(!path.isEmpty());
+        ModelSettings s = f.modelSettings.settings(path);
+        s.device = "cpu";
+        f.modelSettings.setSettings(path, s);
+        const qint64 allInRam = f.role(path, ModelListModel::MemoryNeededRole).toLongLong();
+        QCOMPARE(f.role(path, ModelListModel::GpuNeededRole).toLongLong(), 0);
+        QVERIFY(f.role(path, ModelListModel::GpuNameRole).toString().isEmpty());
+
+        s.device = "vulkan#0";  // as many layers as fit: the whole tiny model
+        f.modelSettings.setSettings(path, s);
+        const int layers = f.role(path, ModelListModel::LayerCountRole).toInt();
+        QVERIFY(layers >= 2);
+        QCOMPARE(f.role(path, ModelListModel::GpuLayersRole).toInt(), layers);
+        QVERIFY(!f.role(path, ModelListModel::GpuNameRole).toString().isEmpty());
+        const qint64 onGpu = f.role(path, ModelListModel::GpuNeededRole).toLongLong();
+        QVERIFY(onGpu > 0);
+        QCOMPARE(f.role(path, ModelListModel::MemoryNeededRole).toLongLong(), std::max<qint64>(allInRam - onGpu, 0));
+        QVERIFY2(f.role(path, ModelListModel::PlacementRole).toString().contains("the whole model"),
+                 qPrintable(f.role(path, ModelListModel::PlacementRole).toString()));
+
+        s.gpuLayers = 1;  // one layer on the GPU, the rest in RAM
+        f.modelSettings.setSettings(path, s);
+        QCOMPARE(f.role(path, ModelListModel::GpuLayersRole).toInt(), 1);
+        QVERIFY(f.role(path, ModelListModel::GpuNeededRole).toLongLong() < onGpu);
+        QVERIFY(f.role(path, ModelListModel::MemoryNeededRole).toLongLong() > allInRam - onGpu);
+        QVERIFY(f.role(path, ModelListModel::GpuFitsRole).toBool());
+        QVERIFY2(f.role(path, ModelListModel::PlacementRole).toString().contains(QStringLiteral("1 of %1 layers").arg(layers)),
+                 qPrintable(f.role(path, ModelListModel::PlacementRole).toString()));
+        f.loader.load(path);
+        QVERIFY(waitState(f.loader, ModelLoader::Ready));
+        QVERIFY2(f.loader.backendText().contains("Vulkan") && f.loader.backendText().contains("CPU"),
+                 qPrintable(f.loader.backendText()));
+        QVERIFY2(f.loader.deviceChoice().contains(QStringLiteral("1 of %1 layers").arg(layers)), qPrintable(f.loader.deviceChoice()));
     }
 
     // A model copied into a GPU's memory reports the copy as the load's progress.

@@ -30,6 +30,7 @@ private slots:
         QCOMPARE(s.threads, 6);                // physical cores, as given
         QCOMPARE(s.contextLength, 8192);
         QCOMPARE(s.device, QStringLiteral("auto"));  // the best discrete GPU that holds it, else the CPU
+        QCOMPARE(s.gpuLayers, -1);                   // with a GPU chosen: as many layers as fit
         QCOMPARE(s.effectiveContext(2048), 2048);
         QCOMPARE(s.effectiveContext(131072), 8192);
         QCOMPARE(s.effectiveContext(0), 8192);
@@ -72,6 +73,7 @@ private slots:
             s.systemPrompt = "Be brief.";
             s.threads = 100000;        // at most what the machine has
             s.device = "vulkan#1";
+            s.gpuLayers = 20;
             s.thinkBudget = 2048;
             s.loopStop = true;
             store.setSettings("/m/a.gguf", s);
@@ -80,7 +82,10 @@ private slots:
             s.device = "tpu#0";        // not a device Ponder knows: Automatic
             store.setSettings("/m/c.gguf", s);
             s.thinkBudget = -40;       // below "no budget": no budget
+            s.gpuLayers = -7;          // below "as many as fit": as many as fit
             store.setSettings("/m/d.gguf", s);
+            s.gpuLayers = 5000;        // at most 999
+            store.setSettings("/m/e.gguf", s);
         }
         QSettings settings(file, QSettings::IniFormat);
         ModelSettingsStore store(&settings, 4);
@@ -91,6 +96,9 @@ private slots:
         QCOMPARE(a.systemPrompt, QStringLiteral("Be brief."));
         QVERIFY(a.threads >= 1 && a.threads <= store.maxThreads());
         QCOMPARE(a.device, QStringLiteral("vulkan#1"));
+        QCOMPARE(a.gpuLayers, 20);
+        QCOMPARE(store.settings("/m/d.gguf").gpuLayers, -1);
+        QCOMPARE(store.settings("/m/e.gguf").gpuLayers, ModelSettings::kMaxGpuLayers);
         QCOMPARE(store.settings("/m/c.gguf").device, QStringLiteral("auto"));
         QCOMPARE(a.thinkBudget, 2048);
         QVERIFY(a.loopStop);

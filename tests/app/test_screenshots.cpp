@@ -15,6 +15,7 @@
 #include "model_test_fixtures.h"
 #include "models/model_library.h"
 #include "models/model_loader.h"
+#include "models/model_settings.h"
 #include "providers/provider_store.h"
 #include "providers/secret_store.h"
 #include "settings/app_settings.h"
@@ -203,6 +204,16 @@ class TestScreenshots : public QObject {
         QTest::qWait(300);  // planned on a worker: a few milliseconds for a header
     }
 
+    // The active model's "Runs on" and "GPU layers" settings (its loaded copy stays as it is).
+    void setGpu(const QString& device, int layers) {
+        ModelSettingsStore* store = m_root->library()->settingsStore();
+        const QString path = m_root->loader()->activePath();
+        ModelSettings s = store->settings(path);
+        s.device = device;
+        s.gpuLayers = layers;
+        store->setSettings(path, s);
+    }
+
     // Scrolls the Models page so that the card holding `objectName` starts at its top (none:
     // back to the top of the page).
     void scrollModels(const char* objectName = nullptr) {
@@ -339,6 +350,25 @@ class TestScreenshots : public QObject {
                       d->setProperty("modelName", QStringLiteral("ponder-demo.gguf"));
                       return openPopup(d);
                   }, [this] { closePopup(findObject("modelSettingsDialog")); }};
+        // The demo model on the GPU (lavapipe) with 2 of its 4 layers: the memory bar's GPU and RAM
+        // shares, and the settings' GPU layer count.
+        v << View{QStringLiteral("models-gpu-split"), [this] {
+                      setGpu(QStringLiteral("vulkan#0"), 2);
+                      setPage("models");
+                      QTest::qWait(100);
+                      scrollModels();
+                      return nullptr;
+                  }, [this] { setGpu(QStringLiteral("auto"), -1); }};
+        v << View{QStringLiteral("model-settings-gpu"), [this] {
+                      setGpu(QStringLiteral("vulkan#0"), 2);
+                      QObject* d = findObject("modelSettingsDialog");
+                      d->setProperty("modelPath", m_root->loader()->activePath());
+                      d->setProperty("modelName", QStringLiteral("ponder-demo.gguf"));
+                      return openPopup(d);
+                  }, [this] {
+                      closePopup(findObject("modelSettingsDialog"));
+                      setGpu(QStringLiteral("auto"), -1);
+                  }};
         v << View{QStringLiteral("providers"), [this] { setPage("providers"); return nullptr; }, {}};
         v << View{QStringLiteral("add-provider"), [this] { return openPopup(findObject("addProviderDialog")); },
                   [this] { closePopup(findObject("addProviderDialog")); }};
@@ -435,7 +465,7 @@ private slots:
             shots++;
             if (QTest::currentTestFailed()) return;
         }
-        QCOMPARE(shots, 24);
+        QCOMPARE(shots, 26);
         for (const QString& p : m_problems) qWarning("%s", qPrintable(p));  // all of them (QVERIFY2 truncates)
         QVERIFY2(m_problems.isEmpty(), qPrintable(QStringLiteral("%1 problem(s), listed above").arg(m_problems.size())));
     }

@@ -142,6 +142,23 @@ TEST(DeviceChoice, TheDiscreteGpuWithTheMostMemoryThatHoldsTheModel) {
     EXPECT_NE(c.why.find("the best discrete GPU that holds it"), std::string::npos) << c.why;
 }
 
+TEST(DeviceChoice, AnArchitectureTheGpuBackendCannotRunStaysOnTheCpu) {
+    // deepseek2 (full R1 in miniature): its MoE ops are CPU-only for now.
+    const std::string dir = test::work_dir("devices");
+    const std::string path = dir + "/deepseek2.gguf";
+    footprint();  // writes the test vocabulary into dir
+    std::string err;
+    test::ModelSpec spec;
+    spec.arch = "deepseek2";
+    spec.vocab_from = dir + "/vocab.gguf";
+    spec.n_ctx = 512;
+    ASSERT_TRUE(test::make_model(spec, path, err)) << err;
+    DeviceChoice c;
+    ASSERT_TRUE(choose_devices(path, {the_cpu(), gpu(0, "discrete", 80ull << 30)}, 0, TensorType::F16, c, err)) << err;
+    EXPECT_EQ(c.devices, "cpu");
+    EXPECT_EQ(c.why, "the CPU: Ponder's GPU backend does not run deepseek2 models yet");
+}
+
 TEST(DeviceChoice, AGpuThatCannotHoldTheWholeModelIsNotChosenUnasked) {
     const TinyFootprint t = footprint();
     const uint64_t two_layers = kReserve + t.input + 2 * (t.layer + t.kv_per_layer);
@@ -181,6 +198,37 @@ TEST(DeviceChoice, AsManyLayersAsFitGoOnTheGpuAndTheRestOnTheCpu) {
     // A file that is not a model is an error, not a choice.
     EXPECT_FALSE(fit_on_gpu(t.path + ".missing", gpu(0, "discrete", 8ull << 30), 0, TensorType::F16, c, err));
     EXPECT_FALSE(err.empty());
+}
+
+TEST(DeviceChoice, AFixedLayerCountSaysWhatItPutsOnTheGpuAndWhetherItFits) {
+    const TinyFootprint t = footprint();
+    DeviceChoice c;
+    std::string err;
+    ASSERT_TRUE(layers_on_gpu(t.path, gpu(0, "discrete", 8ull << 30), 2, 0, TensorType::F16, c, err)) << err;
+    EXPECT_EQ(c.devices, gpu_layers_devices(t.path, "vulkan#0", 2, err));
+    EXPECT_EQ(c.gpu_layers, 2);
+    EXPECT_EQ(c.n_layer, 4);
+    EXPECT_EQ(c.gpu_name, "GPU 0");
+    EXPECT_EQ(c.gpu_memory, 8ull << 30);
+    EXPECT_EQ(c.gpu_bytes, t.input + 2 * (t.layer + t.kv_per_layer));
+    EXPECT_TRUE(c.fits);
+    EXPECT_NE(c.why.find("2 of 4 layers"), std::string::npos) << c.why;
+    // Every layer: the output head goes too.
+    ASSERT_TRUE(layers_on_gpu(t.path, gpu(0, "discrete", 8ull << 30), 99, 0, TensorType::F16, c, err)) << err;
+    EXPECT_EQ(c.devices, "vulkan#0");
+    EXPECT_EQ(c.gpu_bytes, t.input + 4 * (t.layer + t.kv_per_layer) + t.output);
+    EXPECT_NE(c.why.find("the whole model"), std::string::npos) << c.why;
+    // More than the GPU holds: said, not hidden.
+    ASSERT_TRUE(layers_on_gpu(t.path, gpu(0, "discrete", kReserve + t.input + t.layer), 2, 0, TensorType::F16, c, err)) << err;
+    EXPECT_FALSE(c.fits);
+    EXPECT_NE(c.why.find("more than its"), std::string::npos) << c.why;
+    // None: the CPU, nothing on the GPU.
+    ASSERT_TRUE(layers_on_gpu(t.path, gpu(0, "discrete", 8ull << 30), 0, 0, TensorType::F16, c, err)) << err;
+    EXPECT_EQ(c.devices, "cpu");
+    EXPECT_EQ(c.gpu_bytes, 0u);
+    // The fit says what it put there too.
+    ASSERT_TRUE(fit_on_gpu(t.path, gpu(0, "discrete", 8ull << 30), 0, TensorType::F16, c, err)) << err;
+    EXPECT_EQ(c.gpu_bytes, t.input + 4 * (t.layer + t.kv_per_layer) + t.output);
 }
 
 TEST(DeviceChoice, ThePartialFitLoadsWithThoseLayersOnTheGpu) {

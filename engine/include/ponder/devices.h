@@ -43,6 +43,11 @@ struct DeviceChoice {
     std::string devices;     // "cpu", "vulkan#0", or "vulkan#0:<bytes>+cpu" (the first layers on the GPU)
     int gpu_layers = 0;      // layers on the GPU (0 for the CPU)
     int64_t n_ctx = 0;       // the context the choice was made for (the KV cache on the GPU counts)
+    int n_layer = 0;         // the model's layers
+    std::string gpu_name;    // the GPU's name, when it holds anything
+    uint64_t gpu_memory = 0; // its memory
+    uint64_t gpu_bytes = 0;  // weights and KV cache placed on it (without the working reserve)
+    bool fits = true;        // false only for a fixed layer count that needs more than the GPU has
     std::string why;         // "Vulkan #0 (NVIDIA H100): the whole model, 4.4 GiB of 79.6 GiB"
 };
 
@@ -58,5 +63,11 @@ bool choose_devices(const std::string& model_path, const std::vector<ComputeDevi
 // reserve; the rest on the CPU. The whole model when it all fits.
 bool fit_on_gpu(const std::string& model_path, const ComputeDevice& gpu, int64_t n_ctx, TensorType kv_type,
                 DeviceChoice& out, std::string& error);
+
+// The token embeddings and the first `n_layers` layers on `gpu` (all of them: the output head
+// too), the rest on the CPU, as --gpu-layers N does: what that puts on the GPU, and whether it fits
+// (`fits`, and `why` says by how much when it does not).
+bool layers_on_gpu(const std::string& model_path, const ComputeDevice& gpu, int n_layers, int64_t n_ctx,
+                   TensorType kv_type, DeviceChoice& out, std::string& error);
 
 } // namespace ponder
