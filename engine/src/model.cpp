@@ -8,9 +8,11 @@
 
 #include "quant.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace ponder {
@@ -143,7 +145,39 @@ bool WeightLoader::upload(const uint8_t* src, size_t bytes, TensorType type, con
         return false;
     }
     stream->synchronize();  // the source (the mapping, or `values`) may go away after this
+    if (in_file(src, bytes)) copied_.emplace_back(src, bytes);
     return true;
+}
+
+bool WeightLoader::in_file(const uint8_t* src, size_t bytes) const {
+    for (const GgufFile::Shard& shard : model_.file->shards())
+        if (shard.data && src >= shard.data && src + bytes <= shard.data + shard.data_size) return true;
+    return false;
+}
+
+void WeightLoader::release_copied_pages() {
+    // Neighbouring copied tensors (GGUF pads each to 32 bytes) merge, so the page they share goes too.
+    constexpr size_t kPadding = 64;
+    std::sort(copied_.begin(), copied_.end());
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    auto release = [&](uintptr_t from, uintptr_t to) {
+        const uintptr_t begin = (from + page - 1) / page * page, end = to / page * page;
+        if (end > begin && ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED) == 0)
+            model_.file_bytes_released += end - begin;
+    };
+    uintptr_t from = 0, to = 0;
+    for (const auto& [src, bytes] : copied_) {
+        const auto a = reinterpret_cast<uintptr_t>(src);
+        if (to != 0 && a <= to + kPadding) {
+            to = std::max<uintptr_t>(to, a + bytes);
+            continue;
+        }
+        if (to != 0) release(from, to);
+        from = a;
+        to = a + bytes;
+    }
+    if (to != 0) release(from, to);
+    copied_.clear();
 }
 
 // --- loading -----------------------------------------------------------------------------------
@@ -233,6 +267,7 @@ std::shared_ptr<Model> load(const std::string& path, const ModelOptions& opt, st
     WeightLoader loader(*m, opt);
     m->weights = m->arch->load_weights(loader, m->hp, error);
     if (!m->weights) return fail(loader.cancelled() ? "cancelled" : error);
+    loader.release_copied_pages();
     find_end_of_generation_tokens(*m);
     return m;
 }

@@ -31,6 +31,9 @@ struct Model {
     std::vector<std::unique_ptr<Backend>> backends;  // index = placement device
     std::vector<std::unique_ptr<Buffer>> weight_buffers;
     std::unique_ptr<ArchWeights> weights;
+    // Bytes of the mapped file handed back to the kernel after their copy went to a device: the
+    // host keeps only what the CPU reads in place.
+    uint64_t file_bytes_released = 0;
 
     bool is_eog(int32_t id) const;
 };
@@ -59,14 +62,21 @@ public:
     const GgufFile& file() const { return *model_.file; }
     const std::string& error() const { return error_; }
     bool cancelled() const { return cancelled_; }
+    // Once every weight is in place: the pages of the mapped file that were only copied to a
+    // device leave this process (read from the file again if anything touches them), so the host
+    // keeps only what the CPU reads in place. Done at the end, not per tensor, because a fault on
+    // the next tensor would map its already copied neighbours back in (the kernel's fault-around).
+    void release_copied_pages();
 
 private:
     bool upload(const uint8_t* src, size_t bytes, TensorType type, const std::vector<int64_t>& shape, int device, Tensor& out);
+    bool in_file(const uint8_t* src, size_t bytes) const;  // inside a data region of the mapped file
 
     Model& model_;
     const ModelOptions& options_;
     std::vector<std::vector<Buffer*>> mapped_;    // per device, per file: the data regions, when borrowed
     std::vector<std::unique_ptr<Stream>> streams_;  // per device, created for the first upload
+    std::vector<std::pair<const uint8_t*, size_t>> copied_;  // ranges of the mapped file copied to devices
     uint64_t uploaded_ = 0, upload_total_ = 0;
     std::string error_;
     bool cancelled_ = false;

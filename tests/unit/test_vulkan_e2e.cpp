@@ -15,6 +15,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <cctype>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -140,6 +142,51 @@ TEST(VulkanEndToEnd, PartialOffloadGivesTheSameTokens) {
         expect_same_or_near_tie(all_gpu, r, devices);
         std::printf("[ vulkan ] %s: %s\n", devices.c_str(), model_backend_description(*m).c_str());
     }
+}
+
+// Resident bytes of this process's mappings of `path` (/proc/self/smaps).
+uint64_t resident_bytes_of(const std::string& file) {
+    const std::string path = std::filesystem::canonical(file).string();  // as the kernel names it
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool ours = false;
+    uint64_t kib = 0;
+    while (std::getline(smaps, line)) {
+        if (line.empty()) continue;
+        if (std::isxdigit(static_cast<unsigned char>(line[0])) && line.find('-') < 16) {  // a mapping's first line
+            ours = line.size() >= path.size() && line.compare(line.size() - path.size(), path.size(), path) == 0;
+        } else if (ours && line.rfind("Rss:", 0) == 0) {
+            kib += std::stoull(line.substr(4));
+        }
+    }
+    return kib * 1024;
+}
+
+// Weights copied into device memory give their pages of the mapped file back: the host keeps
+// only what the CPU reads in place.
+TEST(VulkanEndToEnd, CopiedWeightsLeaveTheFilesPagesBehind) {
+    if (!vulkan_here()) GTEST_SKIP();
+    const std::string path = tiny_model("qwen2", "Q8_0");
+    auto gpu = load(path, "vulkan");
+    ASSERT_TRUE(gpu);
+    const uint64_t file = model_weights_bytes(*gpu);
+    // What the kernel says this process holds of the file: every weight was read to be copied,
+    // and little of it stays.
+    EXPECT_LT(resident_bytes_of(path), file / 4) << "of " << file;
+    auto cpu = load(path, "cpu");
+    ASSERT_TRUE(cpu);
+    const GreedyRun ref = greedy(cpu, kPrompt, 16);
+    EXPECT_GT(resident_bytes_of(path), file / 2);  // the CPU reads it in place: resident (the check checks)
+    EXPECT_GT(gpu->file_bytes_released, file / 2) << "of " << file;
+    EXPECT_LE(gpu->file_bytes_released, file);
+    EXPECT_EQ(cpu->file_bytes_released, 0u);
+    std::string err;
+    auto split = load(path, gpu_layers_devices(path, "vulkan", 2, err));
+    ASSERT_TRUE(split) << err;
+    EXPECT_GT(split->file_bytes_released, 0u);
+    EXPECT_LT(split->file_bytes_released, gpu->file_bytes_released);
+    // And the model still answers as the CPU does: the CPU part reads the file again where it needs to.
+    expect_same_or_near_tie(ref, greedy(split, kPrompt, 16, &ref.tokens), "split after release");
 }
 
 TEST(VulkanEndToEnd, ADeviceTooSmallIsAClearErrorAndTheCpuStillWorks) {
