@@ -48,6 +48,12 @@ struct Fixture {
     }
 };
 
+bool usableVulkanDevice() {
+    for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
+        if (d.backend == "vulkan" && d.unusable.empty()) return true;
+    return false;
+}
+
 bool waitState(const ModelLoader& loader, ModelLoader::State s) {
     return QTest::qWaitFor([&] { return loader.state() == s; }, 20000);
 }
@@ -112,10 +118,7 @@ private slots:
 
     // The device in a model's settings is where it runs; a GPU that fails leaves the CPU on offer.
     void runsOnTheDeviceItsSettingsName() {
-        bool vulkan = false;
-        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
-            vulkan = vulkan || (d.backend == "vulkan" && d.unusable.empty());
-        if (!vulkan) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
+        if (!usableVulkanDevice()) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
         Fixture f;
         const QString path = f.add("tiny.gguf");
         QVERIFY(!path.isEmpty());
@@ -178,10 +181,7 @@ private slots:
     // The models page's memory bar: what the model's settings put on the GPU and what stays in RAM
     // (lavapipe in CI, a Vulkan device whose memory is the machine's), and the load follows it.
     void placementFollowsRunsOnAndGpuLayers() {
-        bool vulkan = false;
-        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
-            vulkan = vulkan || (d.backend == "vulkan" && d.unusable.empty());
-        if (!vulkan) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
+        if (!usableVulkanDevice()) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
         Fixture f;
         const QString path = f.add("tiny.gguf");
         QVERIFY(!path.isEmpty());
@@ -221,10 +221,7 @@ private slots:
 
     // A model copied into a GPU's memory reports the copy as the load's progress.
     void gpuUploadReportsProgress() {
-        bool vulkan = false;
-        for (const ponder::ComputeDevice& d : ponder::list_devices().devices)
-            vulkan = vulkan || (d.backend == "vulkan" && d.unusable.empty());
-        if (!vulkan) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
+        if (!usableVulkanDevice()) PONDER_QSKIP("no usable Vulkan device (CI has lavapipe: mesa-vulkan-drivers)");
         Fixture f;
         const QString path = f.add("tiny.gguf");
         ModelSettings s = f.modelSettings.settings(path);
